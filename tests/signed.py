@@ -1,0 +1,145 @@
+"""Sending requests to the app exactly as Slack does: form or JSON bodies signed with
+HMAC-SHA256 over `v0:{timestamp}:{body}` using the signing secret."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+class SlackRequests:
+    def __init__(self, url: str, signing_secret: str, team_id: str = "T0001") -> None:
+        self.url = url
+        self.secret = signing_secret
+        self.team_id = team_id
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        sign: bool = True,
+        secret: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> requests.Response:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        sent = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts}
+        if sign:
+            sent["X-Slack-Signature"] = signature(secret or self.secret, ts, body)
+        sent.update(headers or {})
+        return requests.post(self.url, data=body, headers=sent, timeout=10)
+
+    def command(
+        self,
+        text: str,
+        user_id: str,
+        *,
+        team_id: str | None = None,
+        trigger_id: str = "T.1",
+        response_url: str = "http://127.0.0.1:9/unused",
+        **options: Any,
+    ) -> requests.Response:
+        form = {
+            "token": "legacy-verification-token",
+            "team_id": team_id or self.team_id,
+            "team_domain": "acme",
+            "channel_id": "C0GENERAL",
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": "/kinerja",
+            "text": text,
+            "api_app_id": "A0KINERJA",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+        return self.post(urlencode(form).encode(), "application/x-www-form-urlencoded", **options)
+
+    def interaction(self, payload: dict[str, Any], **options: Any) -> requests.Response:
+        payload.setdefault("team", {"id": self.team_id, "domain": "acme"})
+        payload.setdefault("api_app_id", "A0KINERJA")
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, "application/x-www-form-urlencoded", **options)
+
+    def block_action(
+        self,
+        user_id: str,
+        action_id: str,
+        value: str = "",
+        *,
+        trigger_id: str = "T.1",
+        container: dict[str, Any] | None = None,
+        view: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> requests.Response:
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user_id, "team_id": self.team_id},
+            "trigger_id": trigger_id,
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "type": "button",
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+            "container": container or {"type": "message"},
+            "response_url": "http://127.0.0.1:9/unused",
+        }
+        if view is not None:
+            payload["view"] = view
+        return self.interaction(payload, **options)
+
+    def view_submission(
+        self, user_id: str, view: dict[str, Any], **options: Any
+    ) -> requests.Response:
+        payload = {
+            "type": "view_submission",
+            "user": {"id": user_id, "team_id": self.team_id},
+            "view": view,
+        }
+        return self.interaction(payload, **options)
+
+    def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str = "Ev0001",
+        team_id: str | None = None,
+        retry_num: int | None = None,
+        **options: Any,
+    ) -> requests.Response:
+        envelope = {
+            "token": "legacy-verification-token",
+            "team_id": team_id or self.team_id,
+            "api_app_id": "A0KINERJA",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"team_id": team_id or self.team_id, "user_id": "UBOT", "is_bot": True}
+            ],
+        }
+        headers = dict(options.pop("headers", {}) or {})
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        return self.post(
+            json.dumps(envelope).encode(), "application/json", headers=headers, **options
+        )
