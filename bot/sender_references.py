@@ -1,0 +1,83 @@
+"""Outbox rows that point at messages other rows posted.
+
+A state change often causes a message *and* later a reply in its thread or an update of it
+(an approval request, then "approved" in its thread and the request updated to its final
+state). When the later row is enqueued, the first message may not have reached Slack yet, so
+its channel and ts are unknown. The later row names the earlier row's key instead, and the
+sender fills in the channel and ts at delivery, waiting while the earlier row is not sent:
+
+    {"_thread_of": "<key>", "text": …}           → channel + thread_ts of that message
+    {"_update_of": "<key>", "text": …, "blocks": …} → channel + ts (for chat.update)
+
+`_open_users` (resolved in bot/sender_delivery.py) names the people of a DM or group DM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage, OutboxStatus
+
+REFERENCES = {"_thread_of": "thread_ts", "_update_of": "ts"}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    payload: dict[str, Any]
+    waiting: bool = False
+    error: str | None = None
+
+
+class HasReferences(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
+C = TypeVar("C", bound=HasReferences)
+
+
+def referenced_keys(payload: dict[str, Any]) -> set[str]:
+    return {str(payload[name]) for name in REFERENCES if payload.get(name)}
+
+
+def resolve(session: Session, team_id: str, payload: dict[str, Any]) -> Resolution:
+    """Fill channel and ts from the referenced rows, or say why not yet (or never)."""
+    resolved = dict(payload)
+    for name, field in REFERENCES.items():
+        key = resolved.pop(name, None)
+        if not key:
+            continue
+        row = session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.team_id == team_id, OutboxMessage.idempotency_key == key
+            )
+        )
+        if row is None or row.status == OutboxStatus.FAILED.value:
+            return Resolution(payload, error=f"referenced message {key} was never posted")
+        result = row.result or {}
+        if row.status != OutboxStatus.SENT.value or not result.get("ts"):
+            return Resolution(payload, waiting=True)
+        resolved["channel"] = result.get("channel")
+        resolved[field] = result["ts"]
+    return Resolution(resolved)
+
+
+def waves(claims: Sequence[C]) -> Iterator[list[C]]:
+    """Split a batch so a row is delivered after the rows of the same batch it refers to."""
+    remaining = list(claims)
+    while remaining:
+        pending = {claim.key for claim in remaining}
+        ready = [c for c in remaining if not (referenced_keys(c.payload) & pending)]
+        if not ready:  # a cycle or a self-reference: let them wait instead of looping
+            ready = remaining
+        yield ready
+        chosen = {id(c) for c in ready}
+        remaining = [c for c in remaining if id(c) not in chosen]
