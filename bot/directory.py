@@ -1,0 +1,411 @@
+"""Who works here, according to Slack: the employees table kept in step with the directory.
+
+Slack owns names, e-mail addresses, time zones, locales and who has left; Kinerja owns roles,
+reporting lines and teams (bot/org_import.py). The sync therefore writes only the first group
+and never touches the second, so a daily sync can never undo an org import.
+
+The Slack client is this module's data source only; everything else is plain rows, so the
+rules (bots, leavers, returners, odd time zones) are tested through the fake Web API.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, lazyload
+
+from bot.audit import record
+from storage.models import Employee, Role
+
+Member = Mapping[str, Any]
+
+PAGE_SIZE = 200  # users.list is Tier 2; Slack recommends at most 200 per page
+SLACKBOT_ID = "USLACKBOT"
+# Errors that mean "Slack does not know this person", as opposed to an outage or a bad token.
+NOT_FOUND_ERRORS = frozenset(
+    {"user_not_found", "users_not_found", "user_not_visible", "invalid_email"}
+)
+_NAME_MAX = 255
+_EMAIL_MAX = 320
+_TZ_MAX = 64
+_LOCALE_MAX = 16
+_SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one sync did. Each person counts in at most one of the first four."""
+
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    reactivated: int = 0
+    skipped_bots: int = 0
+    unknown_timezones: int = 0
+
+    def __str__(self) -> str:
+        return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in asdict(self).items())
+
+
+def iter_members(client: WebClient) -> Iterator[Member]:
+    """Every member of the workspace, page by page, following `next_cursor` to the end."""
+    cursor: str | None = None
+    used: set[str] = set()  # a cursor seen twice would loop for ever
+    while True:
+        response = client.users_list(limit=PAGE_SIZE, cursor=cursor, include_locale=True)
+        yield from response.get("members") or []
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor or cursor in used:
+            return
+        used.add(cursor)
+
+
+def fetch_member(client: WebClient, value: str, by_email: bool = False) -> Member | None:
+    """users.info (with locale) or users.lookupByEmail; None when Slack knows nobody by that.
+
+    Outages and bad tokens still raise `SlackApiError`: they do not mean "nobody".
+    """
+    try:
+        if by_email:
+            response = client.users_lookupByEmail(email=value)
+        else:
+            response = client.users_info(user=value, include_locale=True)
+    except SlackApiError as error:
+        if error.response.get("error") in NOT_FOUND_ERRORS:
+            return None
+        raise
+    user = response.get("user")
+    return user if isinstance(user, Mapping) else None
+
+
+def is_bot(member: Member) -> bool:
+    return bool(member.get("is_bot")) or member.get("id") == SLACKBOT_ID
+
+
+def belongs_to(member: Member, team_id: str) -> bool:
+    """Shared channels and Enterprise Grid show people of other workspaces; they are not ours."""
+    home = member.get("team_id")
+    return not home or home == team_id
+
+
+def why_not_a_person(member: Member, team_id: str) -> str | None:
+    """Why a Slack member cannot be an employee here, in words for an admin; None if they can."""
+    if not belongs_to(member, team_id):
+        return "is not a member of this workspace"
+    if is_bot(member):
+        return "is a bot, not a person"
+    if member.get("deleted"):
+        return "has left Slack (deactivated account)"
+    return None
+
+
+def is_person(member: Member, team_id: str) -> bool:
+    """A human of this workspace who has not left: the only kind of member we create rows for."""
+    return why_not_a_person(member, team_id) is None
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def valid_timezone(tz: object) -> bool:
+    """Slack sometimes reports zones this machine's tz database does not have; the scheduler
+    would fail on them, so they are never stored."""
+    return isinstance(tz, str) and 0 < len(tz) <= _TZ_MAX and tz in _known_zones()
+
+
+def display_name(member: Member) -> str:
+    """profile.real_name, else real_name, else the handle: what people call each other."""
+    profile = member.get("profile") or {}
+    for candidate in (profile.get("real_name"), member.get("real_name"), member.get("name")):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()[:_NAME_MAX]
+    return str(member.get("id", ""))[:_NAME_MAX]
+
+
+def member_email(member: Member) -> str | None:
+    """None when absent, e.g. without the users:read.email scope; callers keep what they had."""
+    email = (member.get("profile") or {}).get("email")
+    if isinstance(email, str) and email.strip():
+        return email.strip()[:_EMAIL_MAX]
+    return None
+
+
+def _locale(member: Member) -> str | None:
+    locale = member.get("locale")
+    if isinstance(locale, str) and 0 < len(locale) <= _LOCALE_MAX:
+        return locale
+    return None
+
+
+def new_employee(team_id: str, member: Member, now: datetime) -> Employee:
+    """An unsaved row for a Slack member; role and reporting line are left for the org import."""
+    tz = member.get("tz")
+    return Employee(
+        team_id=team_id,
+        slack_id=str(member["id"]),
+        name=display_name(member),
+        email=member_email(member),
+        tz=tz if valid_timezone(tz) else None,
+        locale=_locale(member),
+        role=Role.EMPLOYEE.value,
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _apply_profile(employee: Employee, member: Member) -> tuple[bool, bool]:
+    """Copy Slack-owned fields; returns (changed, timezone_unknown). Missing fields keep
+    the stored value, because a missing scope or an odd zone is not a change of facts."""
+    changed = False
+    tz = member.get("tz")
+    unknown_tz = bool(tz) and not valid_timezone(tz)
+    wanted: dict[str, Any] = {"name": display_name(member)}
+    if (email := member_email(member)) is not None:
+        wanted["email"] = email
+    if tz and not unknown_tz:
+        wanted["tz"] = tz
+    if (locale := _locale(member)) is not None:
+        wanted["locale"] = locale
+    for field, value in wanted.items():
+        if getattr(employee, field) != value:
+            setattr(employee, field, value)
+            changed = True
+    return changed, unknown_tz
+
+
+def sync_directory(session: Session, client: WebClient, team_id: str, now: datetime) -> SyncReport:
+    """Bring the workspace's employees in line with `users.list`.
+
+    All pages are read before the first query, so a Slack failure half-way changes nothing
+    and the database is not kept waiting on the network. Leavers are deactivated, never
+    deleted, because their goals, check-ins and reviews stay part of the record.
+    """
+    members = list(iter_members(client))
+    existing = {
+        employee.slack_id: employee
+        for employee in session.scalars(
+            select(Employee)
+            .where(Employee.team_id == team_id)
+            .options(lazyload(Employee.manager), lazyload(Employee.org_team))
+        )
+    }
+    counts = dict.fromkeys(
+        ("created", "updated", "deactivated", "reactivated", "skipped_bots", "unknown_timezones"),
+        0,
+    )
+    seen: set[str] = set()
+    for member in members:
+        slack_id = member.get("id")
+        if not isinstance(slack_id, str) or slack_id in seen or not belongs_to(member, team_id):
+            continue
+        seen.add(slack_id)
+        employee = existing.get(slack_id)
+        if is_bot(member) or member.get("deleted"):
+            if is_bot(member):
+                counts["skipped_bots"] += 1
+            if employee is not None and employee.active:
+                employee.active = False
+                employee.updated_at = now
+                counts["deactivated"] += 1
+            continue
+        if employee is None:
+            employee = new_employee(team_id, member, now)
+            session.add(employee)
+            existing[slack_id] = employee
+            counts["created"] += 1
+            if member.get("tz") and employee.tz is None:
+                counts["unknown_timezones"] += 1
+            continue
+        changed, unknown_tz = _apply_profile(employee, member)
+        counts["unknown_timezones"] += unknown_tz
+        if not employee.active:
+            employee.active = True
+            counts["reactivated"] += 1
+        elif changed:
+            counts["updated"] += 1
+        else:
+            continue
+        employee.updated_at = now
+    report = SyncReport(**counts)
+    record(
+        session,
+        team_id=team_id,
+        actor=None,
+        action="directory.sync",
+        at=now,
+        subject=team_id,
+        detail={**asdict(report), "members": len(members)},
+    )
+    session.flush()
+    return report
+
+
+def quote_value(value: str, limit: int = 40) -> str:
+    """Typed values echoed in messages are cut, so a garbage file gives readable errors."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _plausible(value: str, by_email: bool) -> bool:
+    """Whether asking Slack about a value could find anyone; garbage costs no API call."""
+    return "@" in value if by_email else bool(_SLACK_ID.fullmatch(value))
+
+
+def show_value(value: str, by_email: bool) -> str:
+    """A Slack id as it is (U123), anything else quoted, so odd values stand out."""
+    return value if not by_email and _plausible(value, False) else quote_value(value)
+
+
+@dataclass
+class Person:
+    """Someone an admin named: an existing row, or a Slack member to create if they go ahead."""
+
+    slack_id: str
+    name: str
+    email: str | None
+    active: bool
+    employee: Employee | None = None
+    member: Member | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.slack_id})" if self.name else self.slack_id
+
+
+class People:
+    """A workspace's people, for resolving what an admin typed (a Slack id or an e-mail).
+
+    Strangers are looked up in Slack once each (when a client is given) but not written, so
+    a caller that finds a problem elsewhere can still change nothing.
+    """
+
+    def __init__(self, session: Session, client: WebClient | None, team_id: str) -> None:
+        self.client = client
+        self.team_id = team_id
+        employees = session.scalars(
+            select(Employee)
+            .where(Employee.team_id == team_id)
+            .options(lazyload(Employee.manager), lazyload(Employee.org_team))
+        ).all()
+        slack_ids = {employee.id: employee.slack_id for employee in employees}
+        self.manager_of = {e.slack_id: slack_ids.get(e.manager_id or 0) for e in employees}
+        self.by_slack: dict[str, Person] = {}
+        self.by_email: dict[str, list[Person]] = {}
+        for e in employees:
+            self._add(Person(e.slack_id, e.name, e.email, e.active, employee=e))
+        self._cache: dict[tuple[bool, str], Person | str] = {}
+
+    def _add(self, person: Person) -> Person:
+        self.by_slack[person.slack_id] = person
+        if person.email:
+            self.by_email.setdefault(person.email.lower(), []).append(person)
+        return person
+
+    def known_by_email(self, email: str) -> Person | str | None:
+        """The stored person with that address (active ones first), or why it is ambiguous."""
+        found = self.by_email.get(email.lower(), [])
+        active = [person for person in found if person.active] or found
+        if len(active) > 1:
+            return f"several people have the e-mail {quote_value(email)}"
+        return active[0] if active else None
+
+    def resolve(self, value: str, by_email: bool) -> Person | str:
+        """The person a value names, or a short reason why nobody usable is named."""
+        key = (by_email, value.lower() if by_email else value)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(value, by_email)
+        return self._cache[key]
+
+    def _lookup(self, value: str, by_email: bool) -> Person | str:
+        known = self.known_by_email(value) if by_email else self.by_slack.get(value)
+        shown = show_value(value, by_email)
+        if known is not None or self.client is None or not _plausible(value, by_email):
+            return known or f"unknown person {shown}"
+        member = fetch_member(self.client, value, by_email)
+        if member is None or not isinstance(member.get("id"), str):
+            return f"unknown person {shown}"
+        if member["id"] in self.by_slack:  # e.g. found by an e-mail we had not stored
+            return self.by_slack[member["id"]]
+        if reason := why_not_a_person(member, self.team_id):
+            return f"{shown} {reason}"
+        return self._add(
+            Person(member["id"], display_name(member), member_email(member), True, member=member)
+        )
+
+    def create_missing(self, session: Session, now: datetime) -> int:
+        """Rows for the people found only in Slack; returns how many were added."""
+        created = 0
+        for person in self.by_slack.values():
+            if person.employee is None and person.member is not None:
+                person.employee = new_employee(self.team_id, person.member, now)
+                session.add(person.employee)
+                created += 1
+        return created
+
+
+def employee_by_slack_id(session: Session, team_id: str, slack_id: str) -> Employee | None:
+    return session.scalar(
+        select(Employee).where(Employee.team_id == team_id, Employee.slack_id == slack_id)
+    )
+
+
+def ensure_employee(
+    session: Session, client: WebClient, team_id: str, slack_id: str, now: datetime
+) -> Employee | None:
+    """The person behind a request, even if they used the app before the daily sync.
+
+    An existing row is returned as it is, inactive or not (the caller tells an inactive
+    person so). A missing one is created from `users.info`; bots, leavers, people of other
+    workspaces and ids Slack does not know give None. Slack outages raise `SlackApiError`.
+    """
+    employee = employee_by_slack_id(session, team_id, slack_id)
+    if employee is not None:
+        return employee
+    member = fetch_member(client, slack_id)
+    if member is None or member.get("id") != slack_id or not is_person(member, team_id):
+        return None
+    employee = new_employee(team_id, member, now)
+    try:
+        # A savepoint, so losing a race with the sync (or a second request) for the same
+        # person leaves the caller's transaction usable and returns the winner's row.
+        with session.begin_nested():
+            session.add(employee)
+    except IntegrityError:
+        return employee_by_slack_id(session, team_id, slack_id)
+    record(
+        session,
+        team_id=team_id,
+        actor=slack_id,
+        action="directory.add",
+        at=now,
+        subject=slack_id,
+        detail={"source": "users.info"},
+    )
+    return employee
+
+
+def reports_of(session: Session, employee: Employee) -> list[Employee]:
+    """Direct reports who are still here, by name; leavers keep their line but are not shown."""
+    return list(
+        session.scalars(
+            select(Employee)
+            .where(
+                Employee.team_id == employee.team_id,
+                Employee.manager_id == employee.id,
+                Employee.active.is_(True),
+            )
+            .order_by(Employee.name, Employee.slack_id)
+        )
+    )
