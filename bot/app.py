@@ -1,0 +1,47 @@
+"""The Bolt app factory, and the start-up that ties database, Slack, sender and scheduler."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from sqlalchemy import select
+
+from bot.services import Services
+from storage.models import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def create_app(services: Services, *, verify_token: bool = True) -> App:
+    """A Bolt App whose every Web API call goes to SLACK_API_URL through `services.client`."""
+    from handlers import register_listeners
+
+    settings = services.settings
+    app = App(
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret,
+        client=services.client,
+        token_verification_enabled=verify_token,
+        # Acknowledge as soon as a listener calls ack(); the rest runs in Bolt's thread pool.
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+    )
+    register_listeners(app, services)
+    return app
+
+
+def register_workspace(services: Services) -> Workspace:
+    """Ask Slack who we are (auth.test) and record the workspace this token serves."""
+    identity = services.client.auth_test()
+    team_id = str(identity["team_id"])
+    with services.db.session() as session:
+        workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
+        if workspace is None:
+            workspace = Workspace(team_id=team_id, created_at=services.clock.now())
+            session.add(workspace)
+        workspace.name = str(identity.get("team") or "")
+        workspace.bot_user_id = identity.get("user_id")
+        workspace.enterprise_id = identity.get("enterprise_id")
+    log.info("serving workspace %s (%s)", team_id, workspace.name)
+    return workspace

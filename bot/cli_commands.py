@@ -1,0 +1,166 @@
+"""What each `kinerja` command does; bot.cli only parses and reports."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.cli import CliError
+from bot.clock import FixedClock, SystemClock, as_utc
+from bot.config import Settings
+from bot.services import Services
+from storage.db import Database
+from storage.migrate import current_revision, upgrade
+from storage.models import Workspace
+
+
+def _database(settings: Settings) -> Database:
+    db = Database(settings.database_url)
+    try:
+        upgrade(db.engine)
+    except SQLAlchemyError as error:
+        reason = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+        raise CliError(f"cannot open DATABASE_URL ({reason})") from None
+    return db
+
+
+def _slack_failure(error: Exception) -> CliError:
+    if isinstance(error, SlackApiError):
+        code = error.response.get("error", "error")
+        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked"):
+            return CliError(f"Slack rejected SLACK_BOT_TOKEN ({code})", code=2)
+        return CliError(f"Slack answered {code}")
+    return CliError(f"cannot reach Slack ({type(error).__name__}: {error}); check SLACK_API_URL")
+
+
+def _services(settings: Settings, db: Database, at: datetime | None = None) -> Services:
+    from bot.slack_client import make_web_client
+
+    clock = FixedClock(at) if at is not None else SystemClock()
+    return Services(settings, db, clock, make_web_client(settings))
+
+
+def run(settings: Settings, host: str) -> int:
+    from bot import runtime
+
+    try:
+        runtime.run(settings, host)
+    except SQLAlchemyError as error:
+        raise CliError(f"cannot open DATABASE_URL ({str(error).splitlines()[0]})") from None
+    except (SlackApiError, OSError) as error:
+        raise _slack_failure(error) from None
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def migrate(settings: Settings, revision: str) -> int:
+    db = Database(settings.database_url)
+    try:
+        upgrade(db.engine, revision)
+        print(f"database at revision {current_revision(db.engine)}")
+    except SQLAlchemyError as error:
+        raise CliError(f"cannot open DATABASE_URL ({str(error).splitlines()[0]})") from None
+    return 0
+
+
+def tick(settings: Settings, at: datetime | None, *, send: bool) -> int:
+    from bot.scheduler import tick as run_tick
+
+    db = _database(settings)
+    now = as_utc(at) if at is not None else SystemClock().now()
+    report = run_tick(db, settings, now)
+    print(f"tick at {now.isoformat()}: {report.total} item(s) due {report.done}")
+    for failure in report.failed:
+        print(f"  failed: {failure}", file=sys.stderr)
+    if send:
+        from bot.runtime import make_sender
+
+        try:
+            stats = make_sender(_services(settings, db, now)).drain()
+        except (SlackApiError, OSError) as error:
+            raise _slack_failure(error) from None
+        print(f"outbox: {stats.sent} sent, {stats.retried} to retry, {stats.failed} failed")
+    return 1 if report.failed else 0
+
+
+def sync(settings: Settings) -> int:
+    from bot.directory import sync_directory
+
+    db = _database(settings)
+    services = _services(settings, db)
+    team_id = _workspace(services, None)
+    try:
+        with db.session() as session:
+            report = sync_directory(session, services.client, team_id, services.clock.now())
+    except (SlackApiError, OSError) as error:
+        raise _slack_failure(error) from None
+    print(f"directory of {team_id}: {report}")
+    return 0
+
+
+def _workspace(services: Services, wanted: str | None) -> str:
+    """The workspace to act on: the one given, the only one installed, or auth.test's."""
+    with services.db.session() as session:
+        installed = list(session.scalars(select(Workspace.team_id)))
+    if wanted:
+        if wanted not in installed:
+            raise CliError(
+                f"workspace {wanted} is not installed (known: {', '.join(installed) or 'none'})"
+            )
+        return wanted
+    if len(installed) == 1:
+        return installed[0]
+    if len(installed) > 1:
+        raise CliError(f"several workspaces are installed ({', '.join(installed)}); pass --team")
+    if not services.settings.slack_bot_token:
+        raise CliError("no workspace yet: set SLACK_BOT_TOKEN, or run `kinerja run` once", code=2)
+    from bot.app import register_workspace
+
+    try:
+        return register_workspace(services).team_id
+    except (SlackApiError, OSError) as error:
+        raise _slack_failure(error) from None
+
+
+def org_import(settings: Settings, path: Path, team: str | None, *, dry_run: bool) -> int:
+    from bot.org_import import import_org
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(f"cannot read {path}: {error}") from None
+    db = _database(settings)
+    services = _services(settings, db)
+    team_id = _workspace(services, team)
+    client = services.client if settings.slack_bot_token else None
+    try:
+        with db.session(dry_run=dry_run) as session:
+            result = import_org(session, client, team_id, text, services.clock.now(), actor=None)
+            if not result.ok:
+                session.rollback()
+    except (SlackApiError, OSError) as error:
+        raise _slack_failure(error) from None
+    if not result.ok:
+        print(f"{path}: nothing was changed; {len(result.problems)} problem(s):", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  line {problem.line}: {problem.message}", file=sys.stderr)
+        return 1
+    verb = "would change" if dry_run else "changed"
+    print(f"{path}: {verb} {result.changed} people, {result.teams_created} new team(s)")
+    return 0
+
+
+def org_show(settings: Settings, team: str | None) -> int:
+    from bot.org_import import render_org_tree
+
+    db = _database(settings)
+    team_id = _workspace(_services(settings, db), team)
+    with db.session() as session:
+        print(render_org_tree(session, team_id))
+    return 0

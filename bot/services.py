@@ -1,0 +1,28 @@
+"""What a running Kinerja process holds: settings, database, clock and the Slack client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Translator, resolve_locale
+from storage.db import Database
+from storage.models import Employee
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    client: WebClient
+
+    def translator_for(
+        self, employee: Employee | None, slack_locale: str | None = None
+    ) -> Translator:
+        """The person's Slack locale first, then the organisation default."""
+        locale = employee.locale if employee is not None and employee.locale else slack_locale
+        return Translator(resolve_locale(locale, self.settings.default_locale))

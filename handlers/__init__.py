@@ -1,0 +1,15 @@
+"""Slack listeners, grouped by cycle. Each module has `register(app, services)`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.services import Services
+
+
+def register_listeners(app: App, services: Services) -> None:
+    from handlers import commands, home, middleware
+
+    middleware.register(app, services)
+    commands.register(app, services)
+    home.register(app, services)

@@ -1,0 +1,67 @@
+"""Request-wide guards: one workspace per install, and each Slack event processed once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.services import Services
+from storage.models import ProcessedEvent, Workspace
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, services: Services) -> None:
+    def known_workspace(
+        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """A signed request for a workspace this install does not serve is refused.
+
+        Slack ids in a payload are trustworthy only for the workspace that sent them; data of
+        one workspace must never be read or written on behalf of another.
+        """
+        team_id = req.context.team_id
+        if team_id and not _is_installed(services, team_id):
+            log.warning("refused a request for unknown workspace %s", team_id)
+            return BoltResponse(status=403, body="unknown workspace")
+        return next()
+
+    def once_per_event(
+        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """Slack retries an event it thinks we missed; the first delivery wins."""
+        body = req.body
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if not event_id:
+            return next()
+        team_id = req.context.team_id or body.get("team_id") or ""
+        try:
+            with services.db.session() as session:
+                session.add(
+                    ProcessedEvent(
+                        team_id=team_id, event_id=str(event_id), received_at=services.clock.now()
+                    )
+                )
+        except IntegrityError:
+            log.info(
+                "event %s already processed; retry %s ignored",
+                event_id,
+                req.headers.get("x-slack-retry-num", ["?"])[0],
+            )
+            return BoltResponse(status=200, body="")
+        return next()
+
+    app.middleware(known_workspace)
+    app.middleware(once_per_event)
+
+
+def _is_installed(services: Services, team_id: str) -> bool:
+    with services.db.session() as session:
+        return (
+            session.scalar(select(Workspace.team_id).where(Workspace.team_id == team_id))
+            is not None
+        )

@@ -1,0 +1,54 @@
+"""The app in HTTP mode on 127.0.0.1, wired to the fake Slack and a test database."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from waitress.server import create_server
+
+from bot.app import create_app, register_workspace
+from bot.clock import FixedClock
+from bot.config import Settings, load_settings
+from bot.services import Services
+from bot.slack_client import make_web_client
+from bot.web import make_wsgi_app
+from storage.db import Database
+from tests.signed import SlackRequests
+
+
+def settings_for(database_url: str, api_url: str, **overrides: str) -> Settings:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "test-signing-secret",
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": database_url,
+        "KINERJA_DEFAULT_LOCALE": "en",
+    }
+    env.update(overrides)
+    return load_settings(env, env_file="/nonexistent")
+
+
+@dataclass
+class RunningApp:
+    services: Services
+    url: str
+    slack: SlackRequests
+    _server: object
+    _thread: threading.Thread
+
+    def stop(self) -> None:
+        self._server.close()  # type: ignore[attr-defined]
+        self._thread.join(timeout=5)
+
+
+def start_app(settings: Settings, db: Database, clock: FixedClock) -> RunningApp:
+    services = Services(settings, db, clock, make_web_client(settings))
+    register_workspace(services)
+    app = create_app(services)
+    server = create_server(make_wsgi_app(app, db), host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    slack = SlackRequests(f"{url}/slack/events", settings.slack_signing_secret)
+    return RunningApp(services, url, slack, server, thread)

@@ -1,0 +1,37 @@
+"""The role × action matrix, written out in full so a change to it is a visible decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.permissions import Action, PermissionDenied, can, require, role_of
+from storage.models import Employee, Role
+
+MATRIX = {
+    #                          employee manager  hr     admin
+    Action.VIEW_HELP: (True, True, True, True),
+    Action.VIEW_OWN_PROFILE: (True, True, True, True),
+    Action.VIEW_ORG_SUMMARY: (False, False, True, True),
+    Action.CONFIGURE_ORG: (False, False, False, True),
+}
+ROLES = (Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN)
+
+
+def test_matrix_covers_every_action() -> None:
+    assert set(MATRIX) == set(Action)
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("index", range(4))
+def test_role_against_action(action: Action, index: int) -> None:
+    person = Employee(role=ROLES[index].value, active=True)
+    assert can(person, action) is MATRIX[action][index]
+    if not MATRIX[action][index]:
+        with pytest.raises(PermissionDenied):
+            require(person, action)
+
+
+def test_inactive_or_unknown_people_have_least_privilege() -> None:
+    assert role_of(Employee(role="admin", active=False)) is Role.EMPLOYEE
+    assert role_of(None) is Role.EMPLOYEE
+    assert role_of(Employee(role="boss", active=True)) is Role.EMPLOYEE
