@@ -53,11 +53,14 @@ def sync_all_workspaces(services: Services, *, once_per_day: bool) -> None:
         team_ids = list(session.scalars(select(Workspace.team_id)))
     for team_id in team_ids:
         try:
+            if once_per_day:
+                day = now.astimezone(zone_of(None, services.settings.default_tz)).date()
+                with services.db.session() as session:
+                    claimed = claim_run(session, team_id, "directory_sync", day.isoformat(), now)
+                if not claimed:
+                    continue
+            # The claim is committed first: paging Slack must not hold SQLite's write lock.
             with services.db.session() as session:
-                if once_per_day:
-                    day = now.astimezone(zone_of(None, services.settings.default_tz)).date()
-                    if not claim_run(session, team_id, "directory_sync", day.isoformat(), now):
-                        continue
                 report = sync_directory(session, services.client, team_id, now)
             log.info("directory sync for %s: %s", team_id, report)
         except Exception:
