@@ -1,0 +1,397 @@
+"""Planning in Slack: `/kinerja goal` and `/kinerja goals`, the approval buttons and the reason
+modal, the App Home's goal menu and the progress modal. The goal modal itself is in
+handlers/planning_modal.py.
+
+Every button value (goal id, version) comes back through the person's client, so it is only a
+pointer: the core re-checks who may act and whether the goal is still in that state. A second
+click or a stale message gets an explanation and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import bot.blocks.planning_home  # noqa: F401  (registers the App Home section)
+from bot.blocks.planning import APPROVE, EDIT, REQUEST_CHANGES, goals_list
+from bot.blocks.planning_form import VALUE
+from bot.blocks.planning_home import GOAL_MENU, NEW_GOAL
+from bot.blocks.planning_modals import (
+    PROGRESS_MODAL,
+    REASON_MODAL,
+    notice_modal,
+    progress_modal,
+    reason_modal,
+)
+from bot.i18n import Translator
+from bot.permissions import PermissionDenied
+from bot.planning import (
+    GoalConflict,
+    GoalNotFound,
+    ValidationError,
+    abandon_goal,
+    alignment_chain,
+    approve_goal,
+    check_decision,
+    complete_goal,
+    get_goal,
+    goals_owned_by,
+    parse_number,
+    reopen_goal,
+    request_changes,
+    submit_goal,
+    update_key_result,
+)
+from bot.planning.progress import may_update
+from bot.services import Services
+from handlers import planning_modal
+from handlers.commands import CommandRequest, subcommand
+from handlers.people import acting_employee
+from handlers.planning_modal import (
+    affected_people,
+    goal_form_view,
+    open_view,
+    publish_homes,
+    refusal,
+    saved_view,
+)
+from storage.goals import Goal
+from storage.models import Employee, OutboxMessage
+
+log = logging.getLogger(__name__)
+REFUSALS = (GoalConflict, GoalNotFound, PermissionDenied)
+
+
+@subcommand("goal")
+def goal_command(req: CommandRequest) -> None:
+    """`/kinerja goal` opens the form; `/kinerja goal edit 12` opens goal 12 in it."""
+    goal_id: int | None = None
+    if req.args:
+        if len(req.args) != 2 or req.args[0].lower() not in ("edit", "ubah"):
+            req.ack(response_type="ephemeral", text=req.tr("planning.cmd.edit_usage"))
+            return
+        goal_id = _int(req.args[1].lstrip("#"))
+        if goal_id is None:
+            req.ack(response_type="ephemeral", text=req.tr("planning.cmd.edit_usage"))
+            return
+    try:
+        view = goal_form_view(req.session, req.employee, req.tr, goal_id)
+    except REFUSALS as error:
+        req.ack(response_type="ephemeral", text=refusal(req.tr, error))
+        return
+    req.ack()
+    open_view(req.services.client, str(req.command.get("trigger_id")), view)
+
+
+@subcommand("goals")
+def goals_command(req: CommandRequest) -> None:
+    goals = goals_owned_by(req.session, req.employee)
+    rows = [(goal, alignment_chain(req.session, goal)) for goal in goals]
+    req.ack(**goals_list(req.tr, rows))
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _decision(value: str) -> tuple[int, int] | None:
+    goal_id, _, version = value.partition(":")
+    parsed = _int(goal_id), _int(version)
+    return (parsed[0], parsed[1]) if parsed[0] is not None and parsed[1] is not None else None
+
+
+def thread_link(session: Session, goal: Goal, body: dict[str, Any]) -> str | None:
+    """A permalink to the approval message, whose thread is the goal's conversation.
+
+    Built from the workspace's domain (in every interaction payload) and the message's channel
+    and ts (the outbox row's result) in Slack's permalink format, so no Web API call stands
+    between a click and the modal it opens.
+    """
+    domain = str((body.get("team") or {}).get("domain") or "")
+    if not goal.approval_key or not domain:
+        return None
+    result = session.scalar(
+        select(OutboxMessage.result).where(
+            OutboxMessage.team_id == goal.team_id,
+            OutboxMessage.idempotency_key == goal.approval_key,
+        )
+    )
+    if not result or not result.get("channel") or not result.get("ts"):
+        return None  # not delivered yet: the owner is pointed to the group message instead
+    ts = str(result["ts"]).replace(".", "")
+    return f"https://{domain}.slack.com/archives/{result['channel']}/p{ts}"
+
+
+def register(app: App, services: Services) -> None:
+    planning_modal.register(app, services)
+
+    def in_session(
+        body: dict[str, Any],
+        context: BoltContext,
+        work: Callable[[Session, Employee, Translator], str | None],
+    ) -> str | None:
+        """Run `work` for the acting person; a refusal becomes the text to show them."""
+        tr = services.translator_for(None)
+        with services.db.session() as session:
+            actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
+            if actor is None or not actor.active:
+                return tr("error.unknown_user") if actor is None else tr("error.inactive")
+            tr = services.translator_for(actor)
+            try:
+                return work(session, actor, tr)
+            except REFUSALS as error:
+                session.rollback()
+                return refusal(tr, error)
+
+    def tell(client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
+        """An answer only the clicker sees: ephemeral under a message, a notice modal elsewhere."""
+        container = body.get("container") or {}
+        try:
+            if container.get("type") == "message" and body.get("response_url"):
+                respond(text=text, response_type="ephemeral", replace_original=False)
+            elif body.get("trigger_id"):
+                tr = _translator(body, services)
+                client.views_open(trigger_id=body["trigger_id"], view=notice_modal(tr, text))
+        except SlackApiError as error:
+            log.info("could not tell %s: %s", body["user"]["id"], error.response.get("error"))
+
+    def approve(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        ack()
+        people: set[str] = set()
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            decision = _decision(str(action.get("value") or ""))
+            if decision is None:
+                raise GoalNotFound(action.get("value"))
+            goal = check_decision(session, actor, *decision)
+            link = thread_link(session, goal, body)
+            approve_goal(
+                session,
+                actor,
+                decision[0],
+                version=decision[1],
+                now=services.clock.now(),
+                thread_link=link,
+                tr_for=services.translator_for,
+            )
+            people.update({goal.owner.slack_id, actor.slack_id})
+            return None
+
+        answer = in_session(body, context, work)
+        if answer:
+            tell(client, body, respond, answer)
+        publish_homes(services, client, str(context.team_id), people)
+
+    def ask_for_changes(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        """Open the reason modal, unless the goal was already decided (then say so)."""
+        ack()
+        opened: list[dict[str, Any]] = []
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            decision = _decision(str(action.get("value") or ""))
+            if decision is None:
+                raise GoalNotFound(action.get("value"))
+            goal = check_decision(session, actor, *decision)
+            meta = {"g": decision[0], "v": decision[1], "l": thread_link(session, goal, body)}
+            opened.append(reason_modal(tr, goal, meta))
+            return None
+
+        answer = in_session(body, context, work)
+        if answer:
+            tell(client, body, respond, answer)
+        elif opened:
+            open_view(client, body["trigger_id"], opened[0])
+
+    def submit_reason(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        values = (view.get("state") or {}).get("values") or {}
+        reason = str(((values.get("reason") or {}).get(VALUE) or {}).get("value") or "")
+        people: set[str] = set()
+        errors: dict[str, str] = {}
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            try:
+                goal = request_changes(
+                    session,
+                    actor,
+                    int(meta.get("g") or 0),
+                    version=int(meta.get("v") or 0),
+                    reason=reason,
+                    now=services.clock.now(),
+                    thread_link=meta.get("l"),
+                    tr_for=services.translator_for,
+                )
+            except ValidationError as error:
+                errors["reason"] = tr(next(iter(error.errors.values())))
+                return None
+            people.update({goal.owner.slack_id, actor.slack_id})
+            return None
+
+        answer = in_session(body, context, work)
+        if errors or answer:
+            ack(response_action="errors", errors=errors or {"reason": answer or ""})
+            return
+        ack()
+        publish_homes(services, client, str(context.team_id), people)
+
+    def open_form(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        """ "New goal" on the App Home, or "Edit goal" under a changes-requested message."""
+        ack()
+        views: list[dict[str, Any]] = []
+        goal_id = _int(action.get("value")) if action["action_id"] == EDIT else None
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            views.append(goal_form_view(session, actor, tr, goal_id))
+            return None
+
+        answer = in_session(body, context, work)
+        if answer:
+            tell(client, body, respond, answer)
+        elif views:
+            open_view(client, body["trigger_id"], views[0])
+
+    def goal_menu(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        """The overflow menu of one goal on the App Home."""
+        ack()
+        choice, _, raw_id = str((action.get("selected_option") or {}).get("value") or "").partition(
+            ":"
+        )
+        goal_id = _int(raw_id) or 0
+        views: list[dict[str, Any]] = []
+        people: set[str] = {body["user"]["id"]}
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            now = services.clock.now()
+            if choice == "edit":
+                views.append(goal_form_view(session, actor, tr, goal_id))
+            elif choice == "progress":
+                goal = get_goal(session, actor, goal_id)
+                if not may_update(actor, goal):
+                    raise GoalConflict(f"planning.conflict.{goal.status}")
+                views.append(progress_modal(tr, goal))
+            elif choice == "complete":
+                complete_goal(session, actor, goal_id, now=now)
+            elif choice == "abandon":
+                goal = abandon_goal(
+                    session, actor, goal_id, now=now, tr_for=services.translator_for
+                )
+                if goal.approver is not None:
+                    people.add(goal.approver.slack_id)
+            elif choice == "reopen":
+                reopen_goal(session, actor, goal_id, now=now)
+            elif choice == "submit":
+                result = submit_goal(
+                    session, actor, goal_id, now=now, tr_for=services.translator_for
+                )
+                people.update(affected_people(result))
+                views.append(saved_view(tr, result))
+            return None
+
+        answer = in_session(body, context, work)
+        if answer:
+            tell(client, body, respond, answer)
+        elif views:
+            open_view(client, body["trigger_id"], views[0])
+        publish_homes(services, client, str(context.team_id), people)
+
+    def submit_progress(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        """Every key result of the goal at once; one bad number saves nothing."""
+        goal_id = _int(json.loads(view.get("private_metadata") or "{}").get("g")) or 0
+        values = (view.get("state") or {}).get("values") or {}
+        errors: dict[str, str] = {}
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            goal = get_goal(session, actor, goal_id)
+            updates: list[tuple[int, float | None, bool | None]] = []
+            for kr in goal.key_results:
+                state = (values.get(f"kr_{kr.id}") or {}).get(VALUE) or {}
+                if kr.kind == "check":
+                    chosen = [o.get("value") for o in state.get("selected_options") or []]
+                    if ("done" in chosen) != kr.done:
+                        updates.append((kr.id, None, "done" in chosen))
+                    continue
+                number = parse_number(str(state.get("value") or ""))
+                if number is None:
+                    errors[f"kr_{kr.id}"] = tr("planning.error.number")
+                elif number != kr.current_value:
+                    updates.append((kr.id, number, None))
+            if errors:
+                return None
+            now = services.clock.now()
+            for kr_id, value, done in updates:
+                update_key_result(session, actor, kr_id, value=value, done=done, now=now)
+            return None
+
+        answer = in_session(body, context, work)
+        if errors or answer:
+            first = next(iter(values), "kr")
+            ack(response_action="errors", errors=errors or {first: answer or ""})
+            return
+        ack()
+        publish_homes(services, client, str(context.team_id), {body["user"]["id"]})
+
+    app.action(APPROVE)(approve)
+    app.action(REQUEST_CHANGES)(ask_for_changes)
+    app.view(REASON_MODAL)(submit_reason)
+    app.action(NEW_GOAL)(open_form)
+    app.action(EDIT)(open_form)
+    app.action(GOAL_MENU)(goal_menu)
+    app.view(PROGRESS_MODAL)(submit_progress)
+
+
+def _translator(body: dict[str, Any], services: Services) -> Translator:
+    with services.db.session() as session:
+        team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id")
+        actor = acting_employee(session, services, str(team_id), body["user"]["id"])
+        return services.translator_for(actor)
