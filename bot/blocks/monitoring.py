@@ -1,0 +1,249 @@
+"""Messages of the Monitoring cycle: prompts, the manager's thread and check-in summaries, and
+what the employee is told. Pure functions returning {"text": fallback, "blocks": [...]}.
+
+Everything a person typed (wins, obstacles, replies, goal titles) goes through `escape` and is
+cut to Slack's limits here, never in the core.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot.blocks.text import button, context, escape, section, truncate
+from bot.i18n import Translator
+from storage.checkins import Cadence, ObstacleStatus
+
+if TYPE_CHECKING:
+    from bot.monitoring.periods import Period
+    from bot.monitoring.summary import CheckinSummary, GoalLine, ObstacleLine
+
+START_CHECKIN = "monitoring_start_checkin"
+ACKNOWLEDGE = "monitoring_ack"
+REPLY = "monitoring_reply"
+OBSTACLE_HELP = "monitoring_obstacle_help"
+OBSTACLE_RESOLVE = "monitoring_obstacle_resolve"
+
+CONFIDENCE_EMOJI = {
+    "on_track": ":large_green_circle:",
+    "at_risk": ":large_yellow_circle:",
+    "off_track": ":red_circle:",
+}
+MOOD_EMOJI = {
+    1: ":tired_face:",
+    2: ":slightly_frowning_face:",
+    3: ":neutral_face:",
+    4: ":slightly_smiling_face:",
+    5: ":star-struck:",
+}
+ANSWER_LIMIT = 1200  # of one answer inside a summary section
+OBSTACLES_SHOWN = 10
+
+
+def short_date(tr: Translator, day: date) -> str:
+    return format_date(day, "d MMM", locale=tr.locale)
+
+
+def period_label(tr: Translator, period: Period) -> str:
+    start, end = short_date(tr, period.start), short_date(tr, period.end)
+    if period.cadence is Cadence.WEEKLY:
+        week = int(period.key.split("-W")[1])
+        return tr("monitoring.period.weekly", week=week, start=start, end=end)
+    if period.cadence is Cadence.BIWEEKLY:
+        return tr("monitoring.period.biweekly", start=start, end=end)
+    return format_date(period.start, "LLLL yyyy", locale=tr.locale)
+
+
+def input_number(tr: Translator, value: float | None) -> str:
+    """A value as the modal pre-fills it: no grouping, the locale's decimal sign, so that
+    planning's parse_number reads it back exactly ("1234,5" in Indonesian)."""
+    if value is None:
+        return ""
+    text = str(int(value)) if float(value).is_integer() else f"{value:.6f}".rstrip("0")
+    return text.replace(".", ",") if tr.locale == "id" else text
+
+
+def show_number(tr: Translator, value: float | None) -> str:
+    return "–" if value is None else format_decimal(value, locale=tr.locale)
+
+
+def percent(progress: float) -> int:
+    return round(progress * 100)
+
+
+def _quote(text: str, limit: int = ANSWER_LIMIT) -> str:
+    return "\n".join(f">{line}" for line in escape(truncate(text, limit)).splitlines() or [""])
+
+
+def prompt_message(tr: Translator, period: Period, *, reminder: bool) -> dict[str, Any]:
+    label = period_label(tr, period)
+    body = tr("monitoring.reminder.body" if reminder else "monitoring.prompt.body", period=label)
+    blocks = [
+        section(body),
+        context(tr("monitoring.prompt.hint")),
+        {
+            "type": "actions",
+            "block_id": "checkin_prompt",
+            "elements": [
+                button(tr("monitoring.button.start"), START_CHECKIN, period.key, "primary")
+            ],
+        },
+    ]
+    text_key = "monitoring.reminder.text" if reminder else "monitoring.prompt.text"
+    return {"text": tr(text_key, period=label), "blocks": blocks}
+
+
+def thread_parent(tr: Translator, period: Period) -> dict[str, Any]:
+    label = period_label(tr, period)
+    return {
+        "text": tr("monitoring.thread.text", period=label),
+        "blocks": [
+            section(tr("monitoring.thread.body", period=label)),
+            context(tr("monitoring.thread.hint")),
+        ],
+    }
+
+
+def _goal_lines(tr: Translator, goal: GoalLine) -> list[str]:
+    before, after = percent(goal.progress_before), percent(goal.progress_after)
+    confidence = (
+        CONFIDENCE_EMOJI.get(goal.confidence, "")
+        + " "
+        + tr(f"monitoring.confidence.{goal.confidence}")
+    )
+    title = escape(truncate(goal.title, 150))
+    if before == after:
+        lines = [
+            tr("monitoring.summary.goal_same", title=title, progress=after, confidence=confidence)
+        ]
+    else:
+        lines = [
+            tr(
+                "monitoring.summary.goal_moved",
+                title=title,
+                before=before,
+                after=after,
+                delta=f"{after - before:+d}",
+                confidence=confidence,
+            )
+        ]
+    for change in goal.changes:
+        kr = escape(truncate(change.title, 150))
+        if change.kind == "check":
+            key = (
+                "monitoring.summary.kr_done" if change.done_after else "monitoring.summary.kr_open"
+            )
+            lines.append(tr(key, kr=kr))
+        else:
+            lines.append(
+                tr(
+                    "monitoring.summary.kr_metric",
+                    kr=kr,
+                    before=show_number(tr, change.before),
+                    after=show_number(tr, change.after),
+                    target=show_number(tr, change.target),
+                    unit=escape(change.unit),
+                ).rstrip()
+            )
+    return lines
+
+
+def _obstacle_blocks(tr: Translator, line: ObstacleLine, *, actions: bool) -> list[dict[str, Any]]:
+    status = tr(f"monitoring.obstacle.status.{line.status}")
+    if line.status == ObstacleStatus.HELPING and line.helper_slack_id:
+        status = tr("monitoring.obstacle.helping_by", helper=f"<@{line.helper_slack_id}>")
+    text = tr("monitoring.obstacle.line", text=escape(truncate(line.text, 500)), status=status)
+    out: list[dict[str, Any]] = [section(text)]
+    if actions and line.status != ObstacleStatus.RESOLVED:
+        elements = []
+        if line.status == ObstacleStatus.OPEN:
+            elements.append(
+                button(tr("monitoring.button.help"), OBSTACLE_HELP, str(line.id), "primary")
+            )
+        elements.append(button(tr("monitoring.button.resolved"), OBSTACLE_RESOLVE, str(line.id)))
+        out.append({"type": "actions", "block_id": f"obstacle_{line.id}", "elements": elements})
+    return out
+
+
+def summary_message(tr: Translator, summary: CheckinSummary) -> dict[str, Any]:
+    """The manager's view of one check-in; obstacles stand out, each with its own buttons."""
+    who = f"<@{summary.employee_slack_id}>"
+    label = period_label(tr, summary.period)
+    title = tr("monitoring.summary.title", employee=who, period=label)
+    if summary.mood is not None:
+        title += "  " + tr(
+            "monitoring.summary.mood", mood=summary.mood, emoji=MOOD_EMOJI.get(summary.mood, "")
+        )
+    blocks: list[dict[str, Any]] = [section(title)]
+    if summary.edits:
+        blocks.append(context(tr("monitoring.summary.edited", count=summary.edits)))
+    goal_text: list[str] = []
+    for goal in summary.goals:
+        goal_text.extend(_goal_lines(tr, goal))
+    if goal_text:
+        blocks.append(section(tr("monitoring.summary.goals") + "\n" + "\n".join(goal_text)))
+    for key, answer in (
+        ("wins", summary.wins),
+        ("support", summary.support),
+        ("plans", summary.plans),
+    ):
+        if answer.strip():
+            blocks.append(section(tr(f"monitoring.summary.{key}") + "\n" + _quote(answer)))
+    open_count = sum(1 for o in summary.obstacles if o.status != ObstacleStatus.RESOLVED)
+    if summary.obstacles:
+        blocks.append(section(tr("monitoring.summary.obstacles", count=open_count)))
+        for line in summary.obstacles[:OBSTACLES_SHOWN]:
+            blocks.extend(_obstacle_blocks(tr, line, actions=True))
+    elements = [button(tr("monitoring.button.reply"), REPLY, str(summary.checkin_id))]
+    if summary.acknowledged_at is None:
+        elements.insert(
+            0, button(tr("monitoring.button.acknowledge"), ACKNOWLEDGE, str(summary.checkin_id))
+        )
+    else:
+        blocks.append(context(tr("monitoring.summary.acknowledged")))
+    blocks.append({"type": "actions", "block_id": "checkin_answer", "elements": elements})
+    fallback = tr("monitoring.summary.text", employee=who, period=label)
+    return {"text": fallback, "blocks": blocks[:50]}
+
+
+def ack_to_employee(tr: Translator, manager_slack_id: str, period: Period) -> dict[str, Any]:
+    text = tr(
+        "monitoring.ack.body", manager=f"<@{manager_slack_id}>", period=period_label(tr, period)
+    )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def reply_in_thread(tr: Translator, employee_slack_id: str, reply: str) -> dict[str, Any]:
+    head = tr("monitoring.reply.thread", employee=f"<@{employee_slack_id}>")
+    return {"text": head, "blocks": [section(head + "\n" + _quote(reply, 2500))]}
+
+
+def reply_to_employee(
+    tr: Translator, manager_slack_id: str, period: Period, reply: str
+) -> dict[str, Any]:
+    head = tr(
+        "monitoring.reply.employee",
+        manager=f"<@{manager_slack_id}>",
+        period=period_label(tr, period),
+    )
+    return {"text": head, "blocks": [section(head + "\n" + _quote(reply, 2500))]}
+
+
+def obstacle_news(tr: Translator, actor_slack_id: str, line: ObstacleLine) -> dict[str, Any]:
+    key = (
+        "monitoring.obstacle.news_helping"
+        if line.status == ObstacleStatus.HELPING
+        else "monitoring.obstacle.news_resolved"
+    )
+    head = tr(key, person=f"<@{actor_slack_id}>")
+    return {"text": head, "blocks": [section(head + "\n" + _quote(line.text, 500))]}
+
+
+def obstacle_reminder(tr: Translator, line: ObstacleLine, now: datetime) -> dict[str, Any]:
+    days = max(0, (now - line.opened_at).days)
+    head = tr("monitoring.obstacle.reminder", employee=f"<@{line.employee_slack_id}>", days=days)
+    blocks = [section(head)] + _obstacle_blocks(tr, line, actions=True)
+    return {"text": head, "blocks": blocks}

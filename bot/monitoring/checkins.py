@@ -1,0 +1,387 @@
+"""Check-ins: what the modal shows, and saving one — all of it or nothing.
+
+One check-in per person per period; submitting again in the same period edits it. Key-result
+values go through planning's `update_key_result` (permission-checked, written to the goal's
+history with source "checkin"), so a check-in moves goal progress everywhere at once.
+
+Which period `/kinerja checkin` opens (see bot/monitoring/periods.py for open/closed): the
+current period once its prompt went out; before that, the previous period while it is
+unanswered and either its prompt was sent or its (holiday-moved) prompt is still to come;
+otherwise the current period. So answering a prompt files the check-in under the period it
+asked about, a late answer still counts for last period, and an early one for this period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import audit
+from bot.config import Settings
+from bot.monitoring import notify
+from bot.monitoring.errors import MonitoringValidationError
+from bot.monitoring.obstacles import sync_obstacles
+from bot.monitoring.periods import Period, moments, open_periods, parse_period, period_state
+from bot.monitoring.schedule import ScheduleSpec, schedule_for
+from bot.permissions import Action, PermissionDenied, require
+from bot.planning import (
+    GoalConflict,
+    GoalNotFound,
+    ValidationError,
+    active_goals_of,
+    goal_progress,
+    parse_number,
+    update_key_result,
+)
+from bot.scheduler import zone_of
+from storage.checkins import (
+    Checkin,
+    CheckinGoalUpdate,
+    CheckinKeyResultUpdate,
+    CheckinPrompt,
+    Confidence,
+    Obstacle,
+    ObstacleStatus,
+)
+from storage.goals import Goal, KeyResult, KeyResultKind
+from storage.models import Employee
+
+TEXT_LIMIT = 1000  # wins, support, plans
+OBSTACLE_LIMIT = 300  # one obstacle (one line)
+MAX_OBSTACLES = 5
+
+
+@dataclass(frozen=True)
+class CheckinForm:
+    """Everything the check-in modal needs, read in one place."""
+
+    period: Period
+    schedule: ScheduleSpec
+    goals: list[Goal]
+    progress: dict[int, float]  # goal id -> 0..1
+    confidence: dict[int, str]
+    existing: Checkin | None
+    open_obstacles: list[Obstacle]
+
+
+@dataclass
+class CheckinAnswers:
+    """The modal's values as typed (untrusted); the core parses and validates them."""
+
+    period: str
+    values: dict[int, str] = field(default_factory=dict)  # metric key result id -> text
+    done: dict[int, bool] = field(default_factory=dict)  # check key result id -> ticked
+    shown_values: dict[int, str] = field(default_factory=dict)  # what the modal pre-filled
+    confidence: dict[int, str] = field(default_factory=dict)  # goal id -> Confidence
+    mood: str | None = None
+    wins: str = ""
+    obstacles: str = ""
+    support: str = ""
+    plans: str = ""
+
+
+def local_today(employee: Employee, settings: Settings, now: datetime) -> date:
+    return now.astimezone(zone_of(employee.tz, settings.default_tz)).date()
+
+
+def default_period(
+    session: Session, employee: Employee, settings: Settings, now: datetime
+) -> Period:
+    """Where `/kinerja checkin` and the Home file a check-in (see the module docstring)."""
+    spec = schedule_for(session, employee)
+    current, previous = open_periods(spec.cadence, local_today(employee, settings, now))
+    prompted = set(
+        session.scalars(
+            select(CheckinPrompt.period).where(
+                CheckinPrompt.employee_id == employee.id,
+                CheckinPrompt.period.in_((current.key, previous.key)),
+            )
+        )
+    )
+    if current.key in prompted:
+        return current
+    answered = session.scalar(
+        select(Checkin.id).where(Checkin.employee_id == employee.id, Checkin.period == previous.key)
+    )
+    if answered is not None:
+        return current
+    zone = zone_of(employee.tz, settings.default_tz)
+    upcoming = moments(previous, spec.weekday, spec.at, zone, settings.holiday_country)
+    if previous.key in prompted or upcoming.prompt_due > now:
+        return previous
+    return current
+
+
+def resolve_period(
+    session: Session, employee: Employee, settings: Settings, now: datetime, key: str | None
+) -> Period:
+    """The period to file a check-in under; MonitoringValidationError if it is not open."""
+    if not key:
+        return default_period(session, employee, settings, now)
+    try:
+        period = parse_period(key)
+    except ValueError:
+        raise MonitoringValidationError({"period": "monitoring.error.period"}) from None
+    state = period_state(period, local_today(employee, settings, now))
+    if state != "open":
+        raise MonitoringValidationError({"period": f"monitoring.error.period_{state}"})
+    return period
+
+
+def checkin_form(
+    session: Session,
+    actor: Employee,
+    *,
+    settings: Settings,
+    now: datetime,
+    period_key: str | None = None,
+) -> CheckinForm:
+    """The modal's content; a closed or unknown period in a stale button opens the default."""
+    require(actor, Action.CHECK_IN)
+    try:
+        period = resolve_period(session, actor, settings, now, period_key)
+    except MonitoringValidationError:
+        period = default_period(session, actor, settings, now)
+    existing = _find(session, actor, period.key)
+    goals = active_goals_of(session, actor)
+    return CheckinForm(
+        period=period,
+        schedule=schedule_for(session, actor),
+        goals=goals,
+        progress={g.id: goal_progress(g) for g in goals},
+        confidence=_last_confidence(session, actor, [g.id for g in goals]),
+        existing=existing,
+        open_obstacles=[
+            o
+            for o in (existing.obstacles if existing else [])
+            if o.status != ObstacleStatus.RESOLVED
+        ],
+    )
+
+
+def _find(session: Session, employee: Employee, period: str) -> Checkin | None:
+    return session.scalar(
+        select(Checkin).where(Checkin.employee_id == employee.id, Checkin.period == period)
+    )
+
+
+def _last_confidence(session: Session, employee: Employee, goal_ids: list[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(CheckinGoalUpdate.goal_id, CheckinGoalUpdate.confidence)
+        .join(Checkin, Checkin.id == CheckinGoalUpdate.checkin_id)
+        .where(Checkin.employee_id == employee.id, CheckinGoalUpdate.goal_id.in_(goal_ids))
+        .order_by(Checkin.submitted_at, CheckinGoalUpdate.id)
+    ).all()
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    mood: int | None
+    values: dict[int, float]
+    done: dict[int, bool]
+    confidence: dict[int, Confidence]
+    obstacles: list[str]
+
+
+def _validate(form: CheckinForm, answers: CheckinAnswers) -> _Parsed:
+    """Every field checked before anything is written; all errors reported at once."""
+    errors: dict[str, str] = {}
+    questions = form.schedule.questions
+    krs: dict[int, KeyResult] = {kr.id: kr for g in form.goals for kr in g.key_results}
+    values: dict[int, float] = {}
+    for kr_id, text in answers.values.items():
+        kr = krs.get(kr_id)
+        if kr is None or kr.kind != KeyResultKind.METRIC:
+            errors[f"kr_{kr_id}"] = "monitoring.error.kr_unknown"
+            continue
+        if not text.strip() or text.strip() == answers.shown_values.get(kr_id, "").strip():
+            continue  # left as it was: no change, no history line
+        number = parse_number(text.rstrip("% "))
+        if number is None:
+            errors[f"kr_{kr_id}"] = "monitoring.error.number"
+        else:
+            values[kr_id] = number
+    done = {}
+    for kr_id, ticked in answers.done.items():
+        kr = krs.get(kr_id)
+        if kr is None or kr.kind != KeyResultKind.CHECK:
+            errors[f"done_{kr_id}"] = "monitoring.error.kr_unknown"
+        else:
+            done[kr_id] = ticked
+    goal_ids = {g.id for g in form.goals}
+    confidence: dict[int, Confidence] = {}
+    for goal_id, text in answers.confidence.items():
+        try:
+            if goal_id not in goal_ids:
+                raise ValueError(goal_id)
+            confidence[goal_id] = Confidence(text)
+        except ValueError:
+            errors[f"conf_{goal_id}"] = "monitoring.error.confidence"
+    mood: int | None = None
+    if "mood" in questions:
+        raw = (answers.mood or "").strip()
+        mood = int(raw) if raw in ("1", "2", "3", "4", "5") else None
+        if mood is None:
+            errors["mood"] = "monitoring.error.mood"
+    for name in ("wins", "support", "plans"):
+        if len(getattr(answers, name).strip()) > TEXT_LIMIT:
+            errors[name] = "monitoring.error.too_long"
+    obstacles = obstacle_lines(answers.obstacles)
+    if len(obstacles) > MAX_OBSTACLES:
+        errors["obstacles"] = "monitoring.error.too_many_obstacles"
+    elif any(len(line) > OBSTACLE_LIMIT for line in obstacles):
+        errors["obstacles"] = "monitoring.error.obstacle_too_long"
+    if errors:
+        raise MonitoringValidationError(
+            errors, limit=TEXT_LIMIT, obstacle_limit=OBSTACLE_LIMIT, count=MAX_OBSTACLES
+        )
+    return _Parsed(mood, values, done, confidence, obstacles)
+
+
+def obstacle_lines(text: str) -> list[str]:
+    """One obstacle per line; bullets people paste ("- ", "• ", "* ") are dropped."""
+    seen: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip().lstrip("-•*").strip()
+        if line and line.casefold() not in seen:
+            seen[line.casefold()] = line
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    checkin: Checkin
+    created: bool
+
+
+def submit_checkin(
+    session: Session,
+    actor: Employee,
+    answers: CheckinAnswers,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> SubmitResult:
+    """Validate, then write the check-in, the key-result moves, the obstacles and the
+    manager's messages in the caller's transaction. On MonitoringValidationError the caller
+    must roll back (planning may refuse a value after earlier ones were applied)."""
+    require(actor, Action.CHECK_IN)
+    period = resolve_period(session, actor, settings, now, answers.period)
+    form = checkin_form(session, actor, settings=settings, now=now, period_key=period.key)
+    parsed = _validate(form, answers)
+    checkin, created = _upsert(session, actor, period, now)
+    questions = form.schedule.questions
+    checkin.mood = parsed.mood
+    for name in ("wins", "support", "plans"):
+        setattr(checkin, name, getattr(answers, name).strip() if name in questions else "")
+    _apply_goals(session, actor, checkin, form.goals, parsed, now)
+    if "obstacles" in questions:
+        sync_obstacles(session, checkin, parsed.obstacles, now)
+    checkin.updated_at = now
+    if not created:
+        checkin.edits += 1
+    session.flush()
+    audit.record(
+        session,
+        team_id=actor.team_id,
+        actor=actor.slack_id,
+        action="checkin.submitted" if created else "checkin.edited",
+        subject=period.key,
+        detail={"checkin_id": checkin.id, "goals": len(form.goals)},
+        at=now,
+    )
+    if created:
+        notify.post_summary(session, checkin, settings, now)
+    else:
+        notify.refresh_summary(session, checkin, settings, now)
+    return SubmitResult(checkin, created)
+
+
+def _upsert(
+    session: Session, actor: Employee, period: Period, now: datetime
+) -> tuple[Checkin, bool]:
+    existing = _find(session, actor, period.key)
+    if existing is not None:
+        return existing, False
+    checkin = Checkin(
+        team_id=actor.team_id,
+        employee_id=actor.id,
+        manager_id=actor.manager_id,
+        period=period.key,
+        submitted_at=now,
+        updated_at=now,
+        edits=0,
+        summary_version=0,
+    )
+    try:
+        with session.begin_nested():
+            session.add(checkin)
+    except IntegrityError:
+        # A double click submitted twice at once: the other one created it; edit that one.
+        found = _find(session, actor, period.key)
+        if found is None:
+            raise
+        return found, False
+    return checkin, True
+
+
+def _apply_goals(
+    session: Session,
+    actor: Employee,
+    checkin: Checkin,
+    goals: list[Goal],
+    parsed: _Parsed,
+    now: datetime,
+) -> None:
+    goal_rows = {u.goal_id: u for u in checkin.goal_updates}
+    kr_rows = {u.key_result_id: u for u in checkin.kr_updates}
+    for goal in goals:
+        before = goal_progress(goal)
+        for kr in goal.key_results:
+            value, done = parsed.values.get(kr.id), parsed.done.get(kr.id)
+            if value is None and (done is None or done == kr.done):
+                continue
+            old_value, old_done = kr.current_value, kr.done
+            _move(session, actor, kr, value, done, now)
+            row = kr_rows.get(kr.id)
+            if row is None:
+                row = CheckinKeyResultUpdate(
+                    team_id=actor.team_id,
+                    key_result_id=kr.id,
+                    value_before=old_value,
+                    done_before=old_done,
+                )
+                checkin.kr_updates.append(row)
+                kr_rows[kr.id] = row
+            row.value_after, row.done_after = kr.current_value, kr.done
+        goal_row = goal_rows.get(goal.id)
+        if goal_row is None:
+            goal_row = CheckinGoalUpdate(
+                team_id=actor.team_id, goal_id=goal.id, progress_before=before
+            )
+            checkin.goal_updates.append(goal_row)
+            goal_rows[goal.id] = goal_row
+        goal_row.confidence = parsed.confidence.get(goal.id, Confidence.ON_TRACK).value
+        goal_row.progress_after = goal_progress(goal)
+
+
+def _move(
+    session: Session,
+    actor: Employee,
+    kr: KeyResult,
+    value: float | None,
+    done: bool | None,
+    now: datetime,
+) -> None:
+    field_name = f"{'kr' if kr.kind == KeyResultKind.METRIC else 'done'}_{kr.id}"
+    try:
+        update_key_result(session, actor, kr.id, value=value, done=done, now=now, source="checkin")
+    except ValidationError as error:
+        raise MonitoringValidationError({field_name: next(iter(error.errors.values()))}) from None
+    except (GoalConflict, GoalNotFound, PermissionDenied):
+        raise MonitoringValidationError({field_name: "monitoring.error.kr_locked"}) from None

@@ -1,0 +1,512 @@
+"""The whole check-in flow through the app over HTTP and the fake Slack: prompt → Start
+check-in → modal pre-filled with goals → submit → goal progress and history move → manager's
+thread → Reply → I'll help → Resolved; edits, inline errors, leave, schedules, Home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.planning import goal_progress
+from bot.scheduler import tick
+from storage.checkins import Checkin, CheckinKeyResultUpdate, CheckinSchedule, Obstacle
+from storage.db import Database
+from storage.goals import Goal, GoalEvent, KeyResult
+from storage.models import Employee, OutboxMessage
+from tests.appserver import RunningApp
+from tests.fakeslack import FakeSlack, Message
+from tests.monitoring_fixtures import TEAM_ID, only_monitoring_tasks, person
+from tests.monitoring_slack import (
+    buttons,
+    click,
+    drain,
+    keys,
+    opened_after,
+    submit,
+    texts,
+    with_state,
+)
+from tests.waiting import wait_for
+
+FRIDAY_1500_JAKARTA = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+
+@dataclass
+class Team:
+    manager_id: int
+    employee_id: int
+    peer_id: int
+    goal_id: int
+    metric_id: int
+    check_id: int
+
+
+@pytest.fixture(autouse=True)
+def _monitoring_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    only_monitoring_tasks(monkeypatch)
+
+
+@pytest.fixture
+def team(db: Database, fake_slack: FakeSlack, running_app: RunningApp) -> Team:
+    """Maya (Indonesian) manages Eko (English) and Edi; Eko has one active goal."""
+    now = FRIDAY_1500_JAKARTA - timedelta(days=10)
+    fake_slack.add_user(id="UMGR", name="maya", tz="Asia/Jakarta", locale="id-ID")
+    fake_slack.add_user(id="UEMP", name="eko", tz="Asia/Jakarta", locale="en-US")
+    fake_slack.add_user(id="UPEER", name="edi", tz="Asia/Jakarta", locale="en-US")
+    with db.session() as session:
+        manager = person(session, "UMGR", name="Maya", role="manager", locale="id-ID", now=now)
+        employee = person(session, "UEMP", name="Eko", manager=manager, now=now)
+        peer = person(session, "UPEER", name="Edi", manager=manager, now=now)
+        goal = Goal(
+            team_id=TEAM_ID,
+            owner_id=employee.id,
+            level="personal",
+            kind="performance",
+            title="Grow revenue <b>",
+            description="",
+            weight=1.0,
+            due_date=date(2026, 12, 31),
+            status="active",
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(goal)
+        session.flush()
+        metric = KeyResult(
+            team_id=TEAM_ID,
+            goal_id=goal.id,
+            position=0,
+            title="New customers",
+            kind="metric",
+            start_value=0.0,
+            target_value=10.0,
+            current_value=2.0,
+            unit="customers",
+            updated_at=now,
+        )
+        check = KeyResult(
+            team_id=TEAM_ID,
+            goal_id=goal.id,
+            position=1,
+            title="Launch the webinar",
+            kind="check",
+            done=False,
+            updated_at=now,
+        )
+        session.add_all([metric, check])
+        session.flush()
+        return Team(manager.id, employee.id, peer.id, goal.id, metric.id, check.id)
+
+
+def _settings(app: RunningApp) -> Settings:
+    return app.services.settings
+
+
+def _prompted(db: Database, app: RunningApp, fake: FakeSlack, clock: FixedClock) -> Message:
+    clock.set(FRIDAY_1500_JAKARTA)
+    report = tick(db, _settings(app), FRIDAY_1500_JAKARTA)
+    assert report.done["checkin_prompts"] == 3  # Maya, Eko and Edi
+    drain(db, fake, clock)
+    clock.advance(minutes=5)
+    return fake.messages_in("UEMP")[-1]
+
+
+def _open_checkin(app: RunningApp, fake: FakeSlack, prompt: Message) -> dict:
+    trigger = click(app, fake, "UEMP", "monitoring_start_checkin", "2026-W48", message=prompt)
+    view = opened_after(fake, trigger)
+    assert view["callback_id"] == "monitoring_checkin"
+    return view
+
+
+def _element(view: dict, block_id: str) -> dict:
+    return next(b for b in view["blocks"] if b.get("block_id") == block_id)["element"]
+
+
+def _kr(db: Database, kr_id: int) -> KeyResult:
+    with db.session() as session:
+        found = session.get(KeyResult, kr_id)
+        assert found is not None
+        return found
+
+
+def _obstacles(db: Database) -> list[Obstacle]:
+    with db.session() as session:
+        return list(session.scalars(select(Obstacle).order_by(Obstacle.id)))
+
+
+def _manager_thread(fake: FakeSlack) -> tuple[Message, list[Message]]:
+    messages = fake.messages_in("UMGR")
+    parents = [m for m in messages if "Check-in untuk" in m.text and m.thread_ts is None]
+    assert len(parents) == 1
+    replies = [m for m in messages if m.thread_ts == parents[0].ts and m.ts != parents[0].ts]
+    return parents[0], replies
+
+
+def test_prompt_checkin_manager_thread_reply_and_obstacles(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    assert prompt.text == "Time for your check-in for week 48 (23 Nov – 29 Nov)."
+    assert buttons(prompt.blocks) == [("monitoring_start_checkin", "2026-W48")]
+
+    view = _open_checkin(app, fake, prompt)
+    shown = texts(view["blocks"])
+    sections = texts([b for b in view["blocks"] if b["type"] == "section"])  # mrkdwn
+    assert "Grow revenue &lt;b&gt;" in sections and "<b>" not in sections
+    assert "Confidence: Grow revenue <b>" in shown  # a plain_text label shows it literally
+    assert "10% done" in shown  # (2/10 + not done) / 2
+    assert _element(view, f"kr_{team.metric_id}")["initial_value"] == "2"
+    assert "initial_options" not in _element(view, f"done_{team.check_id}")
+    assert _element(view, f"conf_{team.goal_id}")["initial_option"]["value"] == "on_track"
+
+    answer = submit(
+        app,
+        "UEMP",
+        view,
+        {
+            f"kr_{team.metric_id}": "7",
+            f"done_{team.check_id}": ["done"],
+            f"conf_{team.goal_id}": "at_risk",
+            "mood": "4",
+            "wins": "Closed the <!channel> deal & more",
+            "obstacles": "- Need CRM access\n• Budget approval <@U999>\n",
+            "support": "Unblock the budget",
+            "plans": "Run the webinar",
+        },
+        fake=fake,
+    )
+    assert answer == {}
+    assert _kr(db, team.metric_id).current_value == 7.0
+    assert _kr(db, team.check_id).done is True
+    with db.session() as session:
+        goal = session.get(Goal, team.goal_id)
+        assert goal is not None and goal_progress(goal) == pytest.approx(0.85)
+        history = session.scalars(
+            select(GoalEvent).where(
+                GoalEvent.goal_id == team.goal_id, GoalEvent.action == "progress"
+            )
+        ).all()
+        assert len(history) == 2 and {e.detail["source"] for e in history} == {"checkin"}
+        checkin = session.scalars(select(Checkin)).one()
+        assert (checkin.period, checkin.mood, checkin.manager_id) == (
+            "2026-W48",
+            4,
+            team.manager_id,
+        )
+    assert [o.text for o in _obstacles(db)] == ["Need CRM access", "Budget approval <@U999>"]
+
+    drain(db, fake, clock)
+    parent, replies = _manager_thread(fake)
+    assert parent.text == "Check-in untuk minggu ke-48 (23 Nov – 29 Nov)"
+    assert len(replies) == 1
+    summary = texts(replies[0].blocks)
+    assert "<@UEMP> mengisi check-in untuk *minggu ke-48" in summary
+    assert "10% → 85% (+75 poin) · :large_yellow_circle: berisiko" in summary
+    assert "New customers: 2 → 7 dari 10 customers" in summary
+    assert "&lt;!channel&gt; deal &amp; more" in summary and "<!channel>" not in summary
+    assert "Budget approval &lt;@U999&gt;" in summary and "<@U999>" not in summary
+    obstacle_ids = [o.id for o in _obstacles(db)]
+    assert buttons(replies[0].blocks) == [
+        ("monitoring_obstacle_help", str(obstacle_ids[0])),
+        ("monitoring_obstacle_resolve", str(obstacle_ids[0])),
+        ("monitoring_obstacle_help", str(obstacle_ids[1])),
+        ("monitoring_obstacle_resolve", str(obstacle_ids[1])),
+        ("monitoring_ack", str(checkin.id)),
+        ("monitoring_reply", str(checkin.id)),
+    ]
+
+    # Reply: a modal, then the reply lands in the manager's thread and the employee is told.
+    trigger = click(app, fake, "UMGR", "monitoring_reply", str(checkin.id), message=replies[0])
+    reply_view = opened_after(fake, trigger)
+    assert reply_view["callback_id"] == "monitoring_reply"
+    assert submit(app, "UMGR", reply_view, {"reply": ""}) == {
+        "response_action": "errors",
+        "errors": {"reply": "Tulis balasan terlebih dahulu."},
+    }
+    forged = submit(app, "UPEER", reply_view, {"reply": "I am not the manager"})
+    assert forged["errors"] == {
+        "reply": ":no_entry: Only the manager this check-in was sent to can do that."
+    }
+    assert submit(app, "UMGR", reply_view, {"reply": "Great work <!here>, I'll call IT"}) == {}
+    drain(db, fake, clock)
+    _, replies = _manager_thread(fake)
+    assert "Balasan Anda untuk <@UEMP>" in texts(replies[-1].blocks)
+    told = fake.messages_in("UEMP")[-1]
+    assert "<@UMGR> replied to your check-in for week 48" in told.text
+    assert "Great work &lt;!here&gt;, I'll call IT" in texts(told.blocks)
+
+    # Someone else's button value is refused in the core: nothing changes.
+    refusals = len(fake.responses)
+    click(app, fake, "UPEER", "monitoring_obstacle_resolve", str(obstacle_ids[0]))
+    click(app, fake, "UPEER", "monitoring_ack", str(checkin.id))
+    wait_for(lambda: len(fake.responses) == refusals + 2)
+    assert all("Only the manager" in r["text"] for r in fake.responses[refusals:])
+    assert [o.status for o in _obstacles(db)] == ["open", "open"]
+    assert keys(db, "checkin:ack:") == []
+
+    # I'll help, then Resolved: statuses move, the summary is updated, the employee hears.
+    click(app, fake, "UMGR", "monitoring_obstacle_help", str(obstacle_ids[0]), message=replies[0])
+    wait_for(lambda: _obstacles(db)[0].status == "helping")
+    drain(db, fake, clock)
+    _, replies = _manager_thread(fake)
+    summary_message = replies[0]
+    assert summary_message.updated
+    assert "<@UMGR> sedang membantu" in texts(summary_message.blocks)
+    assert ("monitoring_obstacle_help", str(obstacle_ids[0])) not in buttons(summary_message.blocks)
+    assert "<@UMGR> will help you with this obstacle" in fake.messages_in("UEMP")[-1].text
+    click(app, fake, "UMGR", "monitoring_obstacle_resolve", str(obstacle_ids[0]))
+    wait_for(lambda: _obstacles(db)[0].status == "resolved")
+    obstacle = _obstacles(db)[0]
+    assert obstacle.resolved_by_id == team.manager_id and obstacle.resolved_at is not None
+    click(app, fake, "UMGR", "monitoring_ack", str(checkin.id))
+    wait_for(lambda: keys(db, "checkin:ack:"))
+    drain(db, fake, clock)
+    _, replies = _manager_thread(fake)
+    final = replies[0]
+    assert ("monitoring_ack", str(checkin.id)) not in buttons(final.blocks)
+    assert "teratasi" in texts(final.blocks)
+    told = [m.text for m in fake.messages_in("UEMP")]
+    assert any("<@UMGR> read your check-in" in text for text in told)
+    assert any("<@UMGR> marked this obstacle as resolved" in text for text in told)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Checkin)) == 1
+    assert len(keys(db, "checkin:thread:")) == 1  # one thread per manager and period
+    # The update after "Resolved" was still waiting when "Acknowledge" rendered a newer one:
+    # it was dropped, so an old render can never arrive last.
+    summary = f"checkin:summary:{checkin.id}"
+    assert keys(db, summary) == [summary, f"{summary}:v1", f"{summary}:v3"]
+
+
+def test_submitting_again_in_the_same_period_edits_the_checkin(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    view = _open_checkin(app, fake, prompt)
+    submit(
+        app,
+        "UEMP",
+        view,
+        {f"kr_{team.metric_id}": "5", "mood": "3", "obstacles": "A\nB"},
+        fake=fake,
+    )
+    drain(db, fake, clock)
+
+    trigger = fake.new_trigger_id("UEMP")
+    assert app.slack.command("checkin", "UEMP", trigger_id=trigger).status_code == 200
+    again = opened_after(fake, trigger)
+    assert "You already checked in on 27 Nov" in texts(again["blocks"])
+    assert _element(again, f"kr_{team.metric_id}")["initial_value"] == "5"
+    assert _element(again, "obstacles")["initial_value"] == "A\nB"
+    assert _element(again, "mood")["initial_option"]["value"] == "3"
+    submit(app, "UEMP", again, {f"kr_{team.metric_id}": "9", "obstacles": "B\nC"}, fake=fake)
+
+    with db.session() as session:
+        checkin = session.scalars(select(Checkin)).one()
+        assert checkin.edits == 1
+        update = session.scalars(select(CheckinKeyResultUpdate)).one()
+        assert (update.value_before, update.value_after) == (2.0, 9.0)
+    assert [(o.text, o.status) for o in _obstacles(db)] == [
+        ("A", "resolved"),
+        ("B", "open"),
+        ("C", "open"),
+    ]
+    drain(db, fake, clock)
+    _, replies = _manager_thread(fake)
+    assert len(replies) == 1 and replies[0].updated
+    shown = texts(replies[0].blocks)
+    assert "2 → 9 dari 10" in shown and "Diubah 1×" in shown
+    assert keys(db, "checkin:summary:") == [
+        f"checkin:summary:{checkin.id}",
+        f"checkin:summary:{checkin.id}:v1",
+    ]
+
+
+def _no_checkin_saved(db: Database, team: Team) -> None:
+    assert _kr(db, team.metric_id).current_value == 2.0
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Checkin)) == 0
+        assert session.scalar(select(func.count()).select_from(Obstacle)) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.idempotency_key.startswith("checkin:summary"))
+            )
+            == 0
+        )
+
+
+def test_bad_input_gets_inline_errors_and_nothing_is_half_saved(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    view = _open_checkin(app, fake, prompt)
+    answer = submit(
+        app,
+        "UEMP",
+        view,
+        {
+            f"kr_{team.metric_id}": "seven",
+            f"done_{team.check_id}": ["done"],
+            "mood": "3",
+            "wins": "x" * 1001,
+            "obstacles": "ok\n" + "y" * 301,
+        },
+    )
+    assert answer == {
+        "response_action": "errors",
+        "errors": {
+            f"kr_{team.metric_id}": "Enter a number, such as 42 or 3.5.",
+            "wins": "Keep it to 1000 characters or fewer.",
+            "obstacles": "Keep each obstacle to 300 characters or fewer.",
+        },
+    }
+    _no_checkin_saved(db, team)
+    assert _kr(db, team.check_id).done is False
+
+    # Two weeks later the form's period (week 48) is closed.
+    clock.advance(days=14)
+    answer = submit(app, "UEMP", view, {f"kr_{team.metric_id}": "3", "mood": "3"}, fake=fake)
+    first_input = next(b["block_id"] for b in view["blocks"] if b["type"] == "input")
+    assert answer == {
+        "response_action": "errors",
+        "errors": {
+            first_input: "This period is closed: check-ins are accepted for the current "
+            "and the previous period only."
+        },
+    }
+    _no_checkin_saved(db, team)
+
+
+def test_errors_in_indonesian_and_a_decimal_comma(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    app, fake = running_app, fake_slack
+    with db.session() as session:
+        employee = session.get(Employee, team.employee_id)
+        assert employee is not None
+        employee.locale = "id-ID"
+    prompt = _prompted(db, app, fake, clock)
+    assert prompt.text == "Saatnya check-in untuk minggu ke-48 (23 Nov – 29 Nov)."
+    view = _open_checkin(app, fake, prompt)
+    assert "Sasaran Anda" in texts(view["blocks"])
+    answer = submit(app, "UEMP", view, {f"kr_{team.metric_id}": "1O", "mood": "5"}, fake=fake)
+    assert answer["errors"] == {f"kr_{team.metric_id}": "Masukkan angka, misalnya 42 atau 3,5."}
+    assert submit(app, "UEMP", view, {f"kr_{team.metric_id}": "3,5", "mood": "5"}, fake=fake) == {}
+    assert _kr(db, team.metric_id).current_value == 3.5
+
+
+def test_away_until_and_cancel(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    slack = running_app.slack
+
+    def say(text: str) -> str:
+        return str(slack.command(text, "UEMP").json()["text"])
+
+    assert say("away").startswith("You are not marked as away.")
+    assert "Write the date as YYYY-MM-DD" in say("away until tomorrow")
+    assert "That date has passed" in say("away until 2026-11-01")
+    assert "at most a year ahead" in say("away until 2027-12-31")
+    assert say("away until 2026-12-31").startswith(":palm_tree: Noted: you are away until 31 Dec")
+    with db.session() as session:
+        employee = session.get(Employee, team.employee_id)
+        assert employee is not None and employee.away_until == date(2026, 12, 31)
+    clock.set(FRIDAY_1500_JAKARTA)
+    tick(db, running_app.services.settings, FRIDAY_1500_JAKARTA)
+    assert not [k for k in keys(db, "checkin:prompt:") if k.split(":")[2] == str(team.employee_id)]
+    assert say("cuti batal").startswith(":wave: Welcome back")
+    assert say("away cancel") == "You were not marked as away."
+
+
+def test_admin_edits_the_schedule_in_a_modal(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    app, fake = running_app, fake_slack
+    refused = app.slack.command("admin", "UEMP").json()
+    assert refused["text"].startswith(":no_entry:")
+    with db.session() as session:
+        manager = session.get(Employee, team.manager_id)
+        assert manager is not None
+        manager.role = "hr"
+    trigger = fake.new_trigger_id("UMGR")
+    app.slack.command("jadwal", "UMGR", trigger_id=trigger)
+    view = opened_after(fake, trigger)
+    assert view["callback_id"] == "monitoring_schedule"
+    assert _element(view, "local_time")["initial_time"] == "15:00"
+    answer = submit(app, "UMGR", view, {"local_time": "19:00", "escalation_days": "0"})
+    assert answer == {
+        "response_action": "errors",
+        "errors": {
+            "local_time": "Pilih waktu antara 09:00 dan 17:59: "
+            "tidak ada pengingat di luar jam kerja.",
+        },
+    }
+    answer = submit(app, "UMGR", view, {"local_time": "10:00", "escalation_days": "0"})
+    assert answer["errors"] == {
+        "escalation_days": "Masukkan jumlah hari berupa bilangan bulat dari 1 sampai 60."
+    }
+    assert (
+        submit(
+            app,
+            "UMGR",
+            view,
+            {"cadence": "biweekly", "weekday": "0", "local_time": "10:00", "escalation_days": "5"},
+        )
+        == {}
+    )
+    with db.session() as session:
+        schedule = session.scalars(select(CheckinSchedule)).one()
+        assert (schedule.cadence, schedule.weekday, schedule.local_time) == ("biweekly", 0, "10:00")
+    unknown = app.slack.command("admin Nowhere <!here>", "UMGR").json()["text"]
+    assert "&lt;!here&gt;" in unknown
+
+
+def test_home_shows_the_checkin_and_open_obstacles(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    view = _open_checkin(app, fake, prompt)
+    submit(app, "UEMP", view, {"mood": "4", "obstacles": "Laptop <!channel> broken"}, fake=fake)
+    event = {"type": "app_home_opened", "user": "UMGR", "tab": "home", "event_ts": "1.0"}
+    app.slack.event(event, event_id="EvHome1")
+    home = wait_for(lambda: fake.views_published.get("UMGR"))
+    assert home is not None
+    shown = texts(home["blocks"])
+    assert "<@UEMP>: Laptop &lt;!channel&gt; broken" in shown
+    assert "1 check-in menunggu" in shown
+    obstacle = _obstacles(db)[0]
+    assert ("monitoring_obstacle_help", str(obstacle.id)) in buttons(home["blocks"])
+    employee_home = wait_for(lambda: fake.views_published.get("UEMP"))  # refreshed on submit
+    assert employee_home is not None
+    assert "Your check-in for *week 48" in texts(employee_home["blocks"])
+    assert ("monitoring_obstacle_resolve", str(obstacle.id)) in buttons(employee_home["blocks"])
+    before = len(fake.calls_to("views.publish"))
+    click(app, fake, "UEMP", "monitoring_obstacle_resolve", str(obstacle.id), home=True)
+    wait_for(lambda: len(fake.calls_to("views.publish")) > before)
+    assert _obstacles(db)[0].status == "resolved"
+    drain(db, fake, clock)
+    assert not [m for m in fake.messages_in("UEMP") if "marked this obstacle" in m.text]
+
+
+def test_the_modal_with_state_helper_keeps_unchanged_values(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    """Submitting the pre-filled form as it is writes no goal history (nothing moved)."""
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    view = _open_checkin(app, fake, prompt)
+    assert with_state(view)["state"]["values"][f"kr_{team.metric_id}"]["value"]["value"] == "2"
+    assert submit(app, "UEMP", view, {"mood": "2"}, fake=fake) == {}
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(GoalEvent)) == 0
