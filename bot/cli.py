@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     org_import.add_argument("--team", help="workspace id (T…) when several are installed")
     org_show = org_commands.add_parser("show", help="print the organisation as a tree")
     org_show.add_argument("--team", help="workspace id (T…) when several are installed")
+
+    from bot.cli_schedule import add_schedule_parser
+
+    add_schedule_parser(commands)
     return parser
 
 
@@ -98,6 +102,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return cli_commands.tick(settings, args.at, send=not args.no_send)
     if args.command == "sync":
         return cli_commands.sync(settings)
+    if args.command == "schedule":
+        from bot.cli_schedule import run_schedule
+
+        return run_schedule(args, settings)
     if args.org_command == "import":
         return cli_commands.org_import(settings, args.file, args.team, dry_run=args.dry_run)
     return cli_commands.org_show(settings, args.team)

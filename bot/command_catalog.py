@@ -24,6 +24,23 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("help", Action.VIEW_HELP, "cmd.help.usage", "cmd.help.help", ("bantuan",)),
     Subcommand("me", Action.VIEW_OWN_PROFILE, "cmd.me.usage", "cmd.me.help", ("saya",)),
     Subcommand("org", Action.VIEW_ORG_SUMMARY, "cmd.org.usage", "cmd.org.help", ("organisasi",)),
+    Subcommand("goal", Action.WRITE_PERSONAL_GOAL, "cmd.goal.usage", "cmd.goal.help", ("sasaran",)),
+    Subcommand(
+        "goals", Action.VIEW_GOALS, "cmd.goals.usage", "cmd.goals.help", ("daftar-sasaran",)
+    ),
+    Subcommand("kudos", Action.GIVE_KUDOS, "cmd.kudos.usage", "cmd.kudos.help", ("apresiasi",)),
+    Subcommand(
+        "kudos-settings",
+        Action.CONFIGURE_RECOGNITION,
+        "cmd.kudos_settings.usage",
+        "cmd.kudos_settings.help",
+        ("pengaturan-apresiasi",),
+    ),
+    Subcommand("checkin", Action.CHECK_IN, "cmd.checkin.usage", "cmd.checkin.help", ("lapor",)),
+    Subcommand("away", Action.SET_AWAY, "cmd.away.usage", "cmd.away.help", ("cuti",)),
+    Subcommand(
+        "admin", Action.CONFIGURE_SCHEDULE, "cmd.admin.usage", "cmd.admin.help", ("jadwal",)
+    ),
 )
 
 

@@ -13,6 +13,33 @@ class Action(StrEnum):
     VIEW_OWN_PROFILE = "view_own_profile"
     VIEW_ORG_SUMMARY = "view_org_summary"
     CONFIGURE_ORG = "configure_org"
+    # Planning: what a role may do with goals at all; the relation to one goal (own, report,
+    # team, stranger) is checked on top of these in bot/planning/rules.py.
+    VIEW_GOALS = "view_goals"
+    WRITE_PERSONAL_GOAL = "write_personal_goal"
+    WRITE_TEAM_GOAL = "write_team_goal"
+    WRITE_COMPANY_GOAL = "write_company_goal"
+    APPROVE_UNMANAGED_GOAL = "approve_unmanaged_goal"
+    APPROVE_ANY_GOAL = "approve_any_goal"
+    VIEW_ALL_GOALS = "view_all_goals"
+    # Reward: everyone recognises everyone; HR and admins set the channel, cap and values.
+    GIVE_KUDOS = "give_kudos"
+    CONFIGURE_RECOGNITION = "configure_recognition"
+    # Monitoring: everyone checks in and records their leave; HR and admins edit check-in
+    # schedules. Answering a check-in is for its manager of record (bot/monitoring/rules.py).
+    CHECK_IN = "check_in"
+    ANSWER_CHECKIN = "answer_checkin"
+    SET_AWAY = "set_away"
+    CONFIGURE_SCHEDULE = "configure_schedule"
+    # Review: everyone sees their own reviews; HR and admins run cycles, read every review and
+    # fix what gets stuck. Writing, approving and acknowledging one review depend on the
+    # relation to it (employee, manager of record): bot/review/rules.py.
+    VIEW_OWN_REVIEWS = "view_own_reviews"
+    OPEN_REVIEW_CYCLE = "open_review_cycle"
+    CLOSE_REVIEW_CYCLE = "close_review_cycle"
+    VIEW_ALL_REVIEWS = "view_all_reviews"
+    REOPEN_SELF_REVIEW = "reopen_self_review"
+    REASSIGN_REVIEWER = "reassign_reviewer"
 
 
 _EVERYONE = frozenset({Action.VIEW_HELP, Action.VIEW_OWN_PROFILE})
@@ -24,6 +51,55 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.HR: _HR,
     Role.ADMIN: _HR | {Action.CONFIGURE_ORG},
 }
+
+_GOALS_EVERYONE = frozenset({Action.VIEW_GOALS, Action.WRITE_PERSONAL_GOAL})
+_GOALS_HR = _GOALS_EVERYONE | {
+    Action.WRITE_TEAM_GOAL,
+    Action.WRITE_COMPANY_GOAL,
+    Action.APPROVE_UNMANAGED_GOAL,
+}
+_PLANNING: dict[Role, frozenset[Action]] = {
+    Role.EMPLOYEE: _GOALS_EVERYONE,
+    Role.MANAGER: _GOALS_EVERYONE | {Action.WRITE_TEAM_GOAL},
+    Role.HR: _GOALS_HR,
+    Role.ADMIN: _GOALS_HR | {Action.APPROVE_ANY_GOAL, Action.VIEW_ALL_GOALS},
+}
+ROLE_ACTIONS = {role: actions | _PLANNING[role] for role, actions in ROLE_ACTIONS.items()}
+
+_REWARD: dict[Role, frozenset[Action]] = {
+    Role.EMPLOYEE: frozenset({Action.GIVE_KUDOS}),
+    Role.MANAGER: frozenset({Action.GIVE_KUDOS}),
+    Role.HR: frozenset({Action.GIVE_KUDOS, Action.CONFIGURE_RECOGNITION}),
+    Role.ADMIN: frozenset({Action.GIVE_KUDOS, Action.CONFIGURE_RECOGNITION}),
+}
+ROLE_ACTIONS = {role: actions | _REWARD[role] for role, actions in ROLE_ACTIONS.items()}
+
+_CHECKIN_EVERYONE = frozenset({Action.CHECK_IN, Action.ANSWER_CHECKIN, Action.SET_AWAY})
+_MONITORING: dict[Role, frozenset[Action]] = {
+    Role.EMPLOYEE: _CHECKIN_EVERYONE,
+    Role.MANAGER: _CHECKIN_EVERYONE,
+    Role.HR: _CHECKIN_EVERYONE | {Action.CONFIGURE_SCHEDULE},
+    Role.ADMIN: _CHECKIN_EVERYONE | {Action.CONFIGURE_SCHEDULE},
+}
+ROLE_ACTIONS = {role: actions | _MONITORING[role] for role, actions in ROLE_ACTIONS.items()}
+
+_REVIEW_HR = frozenset(
+    {
+        Action.VIEW_OWN_REVIEWS,
+        Action.OPEN_REVIEW_CYCLE,
+        Action.CLOSE_REVIEW_CYCLE,
+        Action.VIEW_ALL_REVIEWS,
+        Action.REOPEN_SELF_REVIEW,
+        Action.REASSIGN_REVIEWER,
+    }
+)
+_REVIEW: dict[Role, frozenset[Action]] = {
+    Role.EMPLOYEE: frozenset({Action.VIEW_OWN_REVIEWS}),
+    Role.MANAGER: frozenset({Action.VIEW_OWN_REVIEWS}),
+    Role.HR: _REVIEW_HR,
+    Role.ADMIN: _REVIEW_HR,
+}
+ROLE_ACTIONS = {role: actions | _REVIEW[role] for role, actions in ROLE_ACTIONS.items()}
 
 
 class PermissionDenied(Exception):

@@ -2,3 +2,6 @@
 
 `tick` imports this module before its first pass; a cycle adds one import line here.
 """
+
+import bot.monitoring.tasks  # noqa: F401  (checkin_prompts, obstacle_escalation)
+import bot.reward.summary  # noqa: F401  (kudos_monthly_summary)

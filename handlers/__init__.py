@@ -8,8 +8,11 @@ from bot.services import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
-    from handlers import commands, home, middleware
+    from handlers import commands, home, middleware, monitoring, planning, reward
 
     middleware.register(app, services)
     commands.register(app, services)
     home.register(app, services)
+    reward.register(app, services)
+    planning.register(app, services)
+    monitoring.register(app, services)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 
@@ -29,6 +30,12 @@ def settings_for(database_url: str, api_url: str, **overrides: str) -> Settings:
     return load_settings(env, env_file="/nonexistent")
 
 
+def _serve_until_closed(server: object) -> None:
+    """waitress has no stop(); closing its socket ends the loop with EBADF, which is expected."""
+    with contextlib.suppress(OSError):
+        server.run()  # type: ignore[attr-defined]
+
+
 @dataclass
 class RunningApp:
     services: Services
@@ -47,7 +54,7 @@ def start_app(settings: Settings, db: Database, clock: FixedClock) -> RunningApp
     register_workspace(services)
     app = create_app(services)
     server = create_server(make_wsgi_app(app, db), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=_serve_until_closed, args=(server,), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
     slack = SlackRequests(f"{url}/slack/events", settings.slack_signing_secret)
