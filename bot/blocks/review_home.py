@@ -1,0 +1,189 @@
+"""The Review section of the App Home (and the `/kinerja review` answer): a person's own
+reviews with the next step, a manager's team reviews with status, and for HR each open cycle's
+progress — counts per state and who is overdue.
+
+Only statuses and names appear here, never review content. Importing this module registers
+the section in HOME_SECTIONS (handlers/review.py does).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.blocks.home import HOME_SECTIONS, HomeContext
+from bot.blocks.review import (
+    WRITE_MANAGER,
+    WRITE_SELF,
+    cycle_name,
+    day,
+    manager_slack,
+    mention,
+    status_text,
+)
+from bot.blocks.text import button, context, header, section, truncate
+from bot.i18n import Translator
+from bot.permissions import Action, can
+from bot.review.cycles import cycles_of
+from bot.review.progress import CycleProgress, cycle_progress
+from bot.review.queries import reviews_of, team_reviews
+from storage.models import Employee
+from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewStatus
+
+OPEN_CYCLE = "review_home_open_cycle"
+MAX_OWN = 5
+MAX_TEAM = 10
+MAX_CYCLES = 3
+MAX_OVERDUE = 15
+
+
+def _next(tr: Translator, review: Review, role: str) -> str:
+    cycle = review.cycle
+    if cycle.status == CycleStatus.CLOSED:
+        return tr("review.home.closed")
+    due = cycle.self_due if review.status == ReviewStatus.NOT_STARTED else cycle.manager_due
+    return tr(
+        f"review.home.{role}.{review.status}",
+        date=day(tr, due),
+        manager=mention(manager_slack(review)),
+    )
+
+
+def _own(tr: Translator, review: Review) -> dict[str, Any]:
+    text = tr(
+        "review.home.own_line",
+        cycle=cycle_name(review.cycle),
+        status=status_text(tr, review.status),
+        next=_next(tr, review, "own"),
+    )
+    block = section(truncate(text, 3000), block_id=f"review_own_{review.id}")
+    if review.status == ReviewStatus.NOT_STARTED and review.cycle.status == CycleStatus.OPEN:
+        label = (
+            "review.button.continue_self"
+            if review.self_draft_saved_at
+            else "review.button.write_self"
+        )
+        block["accessory"] = button(tr(label), WRITE_SELF, str(review.id), "primary")
+    return block
+
+
+def _team(tr: Translator, review: Review) -> dict[str, Any]:
+    text = tr(
+        "review.home.team_line",
+        employee=mention(review.employee.slack_id),
+        cycle=cycle_name(review.cycle, 40),
+        status=status_text(tr, review.status),
+        next=_next(tr, review, "team"),
+    )
+    block = section(truncate(text, 3000), block_id=f"review_team_{review.id}")
+    if review.status == ReviewStatus.SELF_SUBMITTED:
+        block["accessory"] = button(
+            tr("review.button.write_manager"), WRITE_MANAGER, str(review.id), "primary"
+        )
+    return block
+
+
+def progress_blocks(
+    tr: Translator, progress: CycleProgress, cycle: ReviewCycle
+) -> list[dict[str, Any]]:
+    counts = " · ".join(
+        f"{status_text(tr, status.value)}: *{progress.counts[status.value]}*"
+        for status in ReviewStatus
+    )
+    text = tr(
+        "review.home.progress",
+        cycle=cycle_name(cycle),
+        number=cycle.id,
+        total=progress.total,
+        self_due=day(tr, cycle.self_due),
+        manager_due=day(tr, cycle.manager_due),
+    )
+    blocks = [section(truncate(f"{text}\n{counts}", 3000), block_id=f"review_cycle_{cycle.id}")]
+    if progress.overdue:
+        lines = [
+            tr(
+                f"review.home.overdue_{item.stage}",
+                employee=mention(item.employee_slack_id),
+                manager=mention(item.manager_slack_id),
+                date=day(tr, item.due),
+            )
+            for item in progress.overdue[:MAX_OVERDUE]
+        ]
+        if len(progress.overdue) > MAX_OVERDUE:
+            lines.append(tr("review.more", count=len(progress.overdue) - MAX_OVERDUE))
+        title = tr("review.home.overdue_title", count=len(progress.overdue))
+        blocks.append(section(truncate(f"*{title}*\n" + "\n".join(lines), 3000)))
+    else:
+        blocks.append(context(tr("review.home.no_overdue")))
+    return blocks
+
+
+def _hr(
+    session: Session, tr: Translator, employee: Employee, now: datetime
+) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = [
+        header(tr("review.home.hr_title")),
+        {
+            "type": "actions",
+            "block_id": "review_home_hr_actions",
+            "elements": [button(tr("review.button.new_cycle"), OPEN_CYCLE, "new", "primary")],
+        },
+    ]
+    cycles = [c for c in cycles_of(session, employee.team_id) if c.status != CycleStatus.CLOSED]
+    for cycle in cycles[:MAX_CYCLES]:
+        if cycle.status == CycleStatus.SCHEDULED:
+            blocks.append(
+                section(
+                    tr(
+                        "review.home.scheduled",
+                        cycle=cycle_name(cycle),
+                        number=cycle.id,
+                        date=day(tr, cycle.opens_on),
+                    )
+                )
+            )
+            continue
+        blocks += progress_blocks(tr, cycle_progress(session, employee, cycle.id, now=now), cycle)
+    if not cycles:
+        blocks.append(context(tr("review.home.no_cycles")))
+    elif len(cycles) > MAX_CYCLES:
+        blocks.append(context(tr("review.more", count=len(cycles) - MAX_CYCLES)))
+    return blocks
+
+
+def review_blocks(
+    session: Session, tr: Translator, employee: Employee, now: datetime
+) -> list[dict[str, Any]]:
+    """Everything this person should see about reviews, without the section title."""
+    blocks: list[dict[str, Any]] = []
+    own = reviews_of(session, employee, limit=MAX_OWN)
+    blocks += [_own(tr, review) for review in own]
+    team = team_reviews(session, employee)
+    if team:
+        blocks.append(section(f"*{tr('review.home.team_title')}*"))
+        blocks += [_team(tr, review) for review in team[:MAX_TEAM]]
+        if len(team) > MAX_TEAM:
+            blocks.append(context(tr("review.more", count=len(team) - MAX_TEAM)))
+    if can(employee, Action.VIEW_ALL_REVIEWS):
+        blocks += _hr(session, tr, employee, now)
+    return blocks
+
+
+def review_section(home: HomeContext) -> list[dict[str, Any]]:
+    blocks = [header(home.tr("home.reviews.title"))]
+    found = review_blocks(home.session, home.tr, home.employee, home.now)
+    return blocks + (found or [context(home.tr("home.reviews.empty"))])
+
+
+def review_list(
+    session: Session, tr: Translator, employee: Employee, now: datetime
+) -> dict[str, Any]:
+    """The ephemeral answer to `/kinerja review`."""
+    found = review_blocks(session, tr, employee, now)
+    blocks = [header(tr("review.list.title")), *(found or [context(tr("home.reviews.empty"))])]
+    return {"response_type": "ephemeral", "text": tr("review.list.title"), "blocks": blocks[:50]}
+
+
+HOME_SECTIONS["review"] = review_section

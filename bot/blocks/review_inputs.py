@@ -1,0 +1,116 @@
+"""Small pieces shared by the review modals: inputs, the modal frame, reading state back.
+
+Every input's action_id is VALUE, so a view's state reads as `values[block_id][VALUE]`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from bot.blocks.text import plain, section
+from bot.i18n import Translator
+
+VALUE = "value"
+
+
+def input_block(
+    block_id: str,
+    label_text: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label_text, 2000),
+        "element": {**element, "action_id": VALUE},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, 2000)
+    return block
+
+
+def text_input(
+    value: str = "", *, multiline: bool = False, max_length: int = 3000
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "max_length": max_length}
+    if multiline:
+        element["multiline"] = True
+    if value:
+        element["initial_value"] = value[:max_length]
+    return element
+
+
+def date_input(value: date | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "datepicker"}
+    if value is not None:
+        element["initial_date"] = value.isoformat()
+    return element
+
+
+def modal(
+    tr: Translator,
+    callback: str,
+    title: str,
+    blocks: list[dict[str, Any]],
+    *,
+    submit: str | None,
+    metadata: dict[str, Any] | None = None,
+    close: str = "review.modal.cancel",
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback,
+        "title": plain(tr(title), 24),
+        "close": plain(tr(close), 24),
+        "blocks": blocks[:100],
+    }
+    if submit:
+        view["submit"] = plain(tr(submit), 24)
+    if metadata is not None:
+        view["private_metadata"] = json.dumps(metadata, separators=(",", ":"))
+    return view
+
+
+def notice_modal(tr: Translator, text: str, title: str = "review.notice.title") -> dict[str, Any]:
+    return modal(
+        tr, "review_notice", title, [section(text)], submit=None, close="review.notice.close"
+    )
+
+
+def state_of(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    values = (view.get("state") or {}).get("values") or {}
+    return dict((values.get(block_id) or {}).get(VALUE) or {})
+
+
+def date_of(view: dict[str, Any], block_id: str) -> date | None:
+    raw = state_of(view, block_id).get("selected_date")
+    try:
+        return date.fromisoformat(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def selected_int(view: dict[str, Any], block_id: str) -> int | None:
+    option = state_of(view, block_id).get("selected_option") or {}
+    try:
+        return int(str(option.get("value")))
+    except (TypeError, ValueError):
+        return None
+
+
+def metadata_of(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def input_blocks(view: dict[str, Any]) -> list[str]:
+    return [b["block_id"] for b in view.get("blocks") or [] if b.get("type") == "input"]

@@ -1,0 +1,319 @@
+"""Reviews in Slack: `/kinerja review` (alias `reviu`) and its HR verbs, and the buttons of the
+review messages and the App Home. The modals' submissions are in handlers/review_modals.py.
+
+A button's value (review id, version) comes back through the person's client, so it is only a
+pointer: the core re-checks who acts and whether the review is still in that state. A second
+click, a stale message or a stranger gets an explanation, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+import bot.blocks.review_home  # noqa: F401  (registers the App Home section)
+from bot.blocks.review import ACKNOWLEDGE, APPROVE, DISCUSS, WRITE_MANAGER, WRITE_SELF
+from bot.blocks.review_cycle import cycle_modal
+from bot.blocks.review_home import OPEN_CYCLE, review_list
+from bot.blocks.review_inputs import notice_modal
+from bot.blocks.review_modals import discuss_modal, manager_modal, self_modal
+from bot.blocks.text import escape
+from bot.directory import employee_by_slack_id
+from bot.i18n import Translator
+from bot.permissions import Action, PermissionDenied, can
+from bot.review import (
+    ReviewAction,
+    ReviewConflict,
+    ReviewNotFound,
+    ReviewValidationError,
+    acknowledge_review,
+    approve_review,
+    check,
+    close_cycle,
+    gather,
+    open_review_of,
+    reassign_manager,
+    reopen_self_review,
+    team_options,
+)
+from bot.services import Services
+from handlers import review_modals
+from handlers.commands import CommandRequest, subcommand
+from handlers.home import publish_home
+from handlers.people import acting_employee
+from storage.models import Employee
+
+log = logging.getLogger(__name__)
+REFUSALS = (ReviewConflict, ReviewNotFound, PermissionDenied, ReviewValidationError)
+_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?(?P<raw>[UW][A-Z0-9]+)$")
+Work = Callable[[Session, Employee, Translator], str | None]
+
+
+def refusal(tr: Translator, error: Exception) -> str:
+    """What to tell the person whose click or command was refused; names they typed escaped."""
+    if isinstance(error, ReviewConflict):
+        return tr(error.key, **{k: escape(str(v)) for k, v in error.values.items()})
+    if isinstance(error, ReviewValidationError):
+        return tr(next(iter(error.errors.values())), **error.values)
+    if isinstance(error, PermissionDenied):
+        return tr("review.error.permission")
+    return tr("review.error.not_found")
+
+
+def as_int(value: Any) -> int | None:
+    try:
+        return int(str(value).lstrip("#"))
+    except (TypeError, ValueError):
+        return None
+
+
+def pointer(value: str) -> tuple[int, int | None] | None:
+    """ "12:3" → (12, 3); "12" → (12, None)."""
+    review_id, _, version = value.partition(":")
+    parsed = as_int(review_id)
+    if parsed is None:
+        return None
+    return parsed, as_int(version) if version else None
+
+
+def open_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> None:
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as error:
+        log.warning("views.open failed: %s", error.response.get("error"))
+
+
+def publish_homes(services: Services, client: WebClient, team_id: str, users: set[str]) -> None:
+    for user_id in sorted(users):
+        try:
+            publish_home(services, client, team_id, user_id)
+        except SlackApiError as error:
+            log.warning("views.publish for %s failed: %s", user_id, error.response.get("error"))
+        except Exception:  # one broken Home section must not stop the others
+            log.exception("could not build the App Home of %s", user_id)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@subcommand("review")
+def review_command(req: CommandRequest) -> None:
+    """`review` lists; HR adds `open`, `close NUMBER`, `reopen @person` and
+    `reassign @person @manager` (a review number works in place of @person)."""
+    verb = req.args[0].lower() if req.args else ""
+    now = req.services.clock.now()
+    if verb in ("", "list", "daftar"):
+        req.ack(**review_list(req.session, req.tr, req.employee, now))
+        return
+    if verb in ("open", "buka"):
+        if not can(req.employee, Action.OPEN_REVIEW_CYCLE):
+            req.ack(response_type="ephemeral", text=req.tr("review.error.permission"))
+            return
+        view = cycle_modal(req.tr, team_options(req.session, req.employee.team_id))
+        req.ack()
+        open_view(req.services.client, str(req.command.get("trigger_id")), view)
+        return
+    try:
+        text = _hr_verb(req, verb)
+    except REFUSALS as error:
+        req.session.rollback()
+        text = refusal(req.tr, error)
+    req.ack(response_type="ephemeral", text=text)
+
+
+@subcommand("review-cycle")
+def review_cycle_command(req: CommandRequest) -> None:
+    review_command(req)
+
+
+def _person(req: CommandRequest, token: str) -> Employee | None:
+    found = _MENTION.match(token)
+    slack_id = (found.group("id") or found.group("raw")) if found else None
+    return employee_by_slack_id(req.session, req.employee.team_id, slack_id) if slack_id else None
+
+
+def _review_id(req: CommandRequest, token: str) -> int | str:
+    """A review named by its number or by its employee (their review in the latest open
+    cycle); a string is the answer to give instead."""
+    number = as_int(token)
+    if number is not None:
+        return number
+    person = _person(req, token)
+    if person is None:
+        return req.tr("review.cmd.usage")
+    found = open_review_of(req.session, person)
+    return (
+        found.id if found else req.tr("review.cmd.no_open_review", person=f"<@{person.slack_id}>")
+    )
+
+
+def _hr_verb(req: CommandRequest, verb: str) -> str:
+    tr, now, actor = req.tr, req.services.clock.now(), req.employee
+    tr_for = req.services.translator_for
+    known = ("close", "tutup", "reopen", "buka-lagi", "reassign", "alihkan")
+    if len(req.args) < 2 or verb not in known:
+        return tr("review.cmd.usage")
+    if verb in ("close", "tutup"):
+        number = as_int(req.args[1])
+        if number is None:
+            return tr("review.cmd.usage")
+        cycle = close_cycle(req.session, actor, number, now=now)
+        return tr("review.cmd.closed", cycle=escape(cycle.name))
+    review_id = _review_id(req, req.args[1])
+    if isinstance(review_id, str):
+        return review_id
+    if verb in ("reopen", "buka-lagi"):
+        review = reopen_self_review(req.session, actor, review_id, now=now, tr_for=tr_for)
+        return tr("review.cmd.reopened", employee=f"<@{review.employee.slack_id}>")
+    manager = _person(req, req.args[2]) if len(req.args) > 2 else None
+    if manager is None:
+        return tr("review.cmd.reassign_usage")
+    review = reassign_manager(req.session, actor, review_id, manager, now=now, tr_for=tr_for)
+    return tr(
+        "review.cmd.reassigned",
+        employee=f"<@{review.employee.slack_id}>",
+        manager=f"<@{manager.slack_id}>",
+    )
+
+
+# --------------------------------------------------------------------------- buttons
+
+
+def register(app: App, services: Services) -> None:
+    review_modals.register(app, services)
+
+    def in_session(
+        body: dict[str, Any], context: BoltContext, work: Work
+    ) -> tuple[str | None, Translator]:
+        """Run `work` for the acting person; a refusal becomes the text to show them."""
+        tr = services.translator_for(None)
+        with services.db.session() as session:
+            actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
+            if actor is None or not actor.active:
+                return tr("error.unknown_user") if actor is None else tr("error.inactive"), tr
+            tr = services.translator_for(actor)
+            try:
+                return work(session, actor, tr), tr
+            except REFUSALS as error:
+                session.rollback()
+                return refusal(tr, error), tr
+
+    def tell(
+        client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
+    ) -> None:
+        """An answer only the clicker sees: ephemeral under a message, a notice modal elsewhere."""
+        container = body.get("container") or {}
+        try:
+            if container.get("type") == "message" and body.get("response_url"):
+                respond(text=text, response_type="ephemeral", replace_original=False)
+            elif body.get("trigger_id"):
+                client.views_open(trigger_id=body["trigger_id"], view=notice_modal(tr, text))
+        except SlackApiError as error:
+            log.info("could not tell %s: %s", body["user"]["id"], error.response.get("error"))
+
+    def open_modal(kind: ReviewAction) -> Callable[..., None]:
+        """Write self-review / Write manager review / Ask to discuss: check, then the modal."""
+
+        def handler(
+            ack: Ack,
+            body: dict[str, Any],
+            action: dict[str, Any],
+            client: WebClient,
+            respond: Respond,
+            context: BoltContext,
+        ) -> None:
+            ack()
+            views: list[dict[str, Any]] = []
+
+            def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+                found = pointer(str(action.get("value") or ""))
+                if found is None:
+                    raise ReviewNotFound(action.get("value"))
+                review = check(session, actor, found[0], kind, found[1])
+                if kind is ReviewAction.ASK_TO_DISCUSS:
+                    views.append(discuss_modal(tr, review))
+                    return None
+                evidence = gather(session, review)
+                if kind is ReviewAction.WRITE_SELF:
+                    saved = review_modals.saved_time(services, actor, review)
+                    views.append(self_modal(tr, review, evidence, saved))
+                else:
+                    views.append(manager_modal(tr, review, evidence))
+                return None
+
+            answer, tr = in_session(body, context, work)
+            if answer:
+                tell(client, body, respond, answer, tr)
+            elif views:
+                open_view(client, body["trigger_id"], views[0])
+
+        return handler
+
+    def decide(kind: ReviewAction) -> Callable[..., None]:
+        """Approve (manager) and Acknowledge (employee): one click, no modal."""
+
+        def handler(
+            ack: Ack,
+            body: dict[str, Any],
+            action: dict[str, Any],
+            client: WebClient,
+            respond: Respond,
+            context: BoltContext,
+        ) -> None:
+            ack()
+            people: set[str] = set()
+
+            def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+                found = pointer(str(action.get("value") or ""))
+                if found is None:
+                    raise ReviewNotFound(action.get("value"))
+                step = approve_review if kind is ReviewAction.APPROVE else acknowledge_review
+                review = step(
+                    session,
+                    actor,
+                    found[0],
+                    version=found[1],
+                    now=services.clock.now(),
+                    tr_for=services.translator_for,
+                )
+                people.update(review_modals.people_of(review))
+                return None
+
+            answer, tr = in_session(body, context, work)
+            if answer:
+                tell(client, body, respond, answer, tr)
+            publish_homes(services, client, str(context.team_id), people)
+
+        return handler
+
+    def new_cycle(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        ack()
+        views: list[dict[str, Any]] = []
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            if not can(actor, Action.OPEN_REVIEW_CYCLE):
+                raise PermissionDenied(Action.OPEN_REVIEW_CYCLE)
+            views.append(cycle_modal(tr, team_options(session, actor.team_id)))
+            return None
+
+        answer, tr = in_session(body, context, work)
+        if answer:
+            tell(client, body, respond, answer, tr)
+        elif views:
+            open_view(client, body["trigger_id"], views[0])
+
+    app.action(WRITE_SELF)(open_modal(ReviewAction.WRITE_SELF))
+    app.action(WRITE_MANAGER)(open_modal(ReviewAction.WRITE_MANAGER))
+    app.action(DISCUSS)(open_modal(ReviewAction.ASK_TO_DISCUSS))
+    app.action(APPROVE)(decide(ReviewAction.APPROVE))
+    app.action(ACKNOWLEDGE)(decide(ReviewAction.ACKNOWLEDGE))
+    app.action(OPEN_CYCLE)(new_cycle)
