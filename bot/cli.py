@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_schedule import add_schedule_parser
 
     add_schedule_parser(commands)
+
+    from bot.cli_review import add_review_parser
+
+    add_review_parser(commands)
     return parser
 
 
@@ -106,6 +110,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_schedule import run_schedule
 
         return run_schedule(args, settings)
+    if args.command == "review":
+        from bot.cli_review import run_review
+
+        return run_review(args, settings)
     if args.org_command == "import":
         return cli_commands.org_import(settings, args.file, args.team, dry_run=args.dry_run)
     return cli_commands.org_show(settings, args.team)

@@ -41,6 +41,16 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(
         "admin", Action.CONFIGURE_SCHEDULE, "cmd.admin.usage", "cmd.admin.help", ("jadwal",)
     ),
+    Subcommand(
+        "review", Action.VIEW_OWN_REVIEWS, "cmd.review.usage", "cmd.review.help", ("reviu",)
+    ),
+    Subcommand(
+        "review-cycle",
+        Action.OPEN_REVIEW_CYCLE,
+        "cmd.review_cycle.usage",
+        "cmd.review_cycle.help",
+        ("siklus-reviu",),
+    ),
 )
 
 

@@ -8,7 +8,7 @@ from bot.services import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
-    from handlers import commands, home, middleware, monitoring, planning, reward
+    from handlers import commands, home, middleware, monitoring, planning, review, reward
 
     middleware.register(app, services)
     commands.register(app, services)
@@ -16,3 +16,4 @@ def register_listeners(app: App, services: Services) -> None:
     reward.register(app, services)
     planning.register(app, services)
     monitoring.register(app, services)
+    review.register(app, services)
