@@ -14,7 +14,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import HOME_SECTIONS
@@ -53,17 +52,11 @@ from handlers import monitoring_admin
 from handlers.commands import CommandRequest, subcommand
 from handlers.home import publish_home
 from handlers.people import acting_employee
+from handlers.slack_calls import open_view
 from storage.checkins import ObstacleStatus
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
-
-
-def open_view(services: Services, trigger_id: str, view: dict[str, Any]) -> None:
-    try:
-        services.client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("could not open a monitoring modal: %s", error.response.get("error"))
 
 
 def team_of(body: dict[str, Any], context: dict[str, Any]) -> str:
@@ -106,7 +99,7 @@ def checkin_view(
 def checkin_command(req: CommandRequest) -> None:
     req.ack()
     view = checkin_view(req.session, req.services, req.employee, req.tr, None)
-    open_view(req.services, req.command["trigger_id"], view)
+    open_view(req.services.client, req.command["trigger_id"], view)
 
 
 def _int(text: str) -> int | None:
@@ -173,7 +166,7 @@ def register(app: App, services: Services) -> None:
             if refusal is not None or employee is None:
                 return
             view = checkin_view(session, services, employee, tr, value)
-        open_view(services, body["trigger_id"], view)
+        open_view(services.client, body["trigger_id"], view)
 
     def checkin_submitted(
         ack: Ack, body: dict[str, Any], context: dict[str, Any], client: WebClient
@@ -249,7 +242,7 @@ def register(app: App, services: Services) -> None:
                 except (NotFound, PermissionDenied):
                     refusal = "monitoring.error.not_yours"
         if view is not None:
-            open_view(services, body["trigger_id"], view)
+            open_view(services.client, body["trigger_id"], view)
         elif refusal is not None:
             tell(respond, tr(refusal))
 

@@ -58,11 +58,10 @@ from handlers.people import acting_employee
 from handlers.planning_modal import (
     affected_people,
     goal_form_view,
-    open_view,
-    publish_homes,
     refusal,
     saved_view,
 )
+from handlers.slack_calls import open_view, publish_homes
 from storage.goals import Goal
 from storage.models import Employee, OutboxMessage
 

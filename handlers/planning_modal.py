@@ -50,8 +50,8 @@ from bot.planning import (
     get_goal,
 )
 from bot.services import Services
-from handlers.home import publish_home
 from handlers.people import acting_employee
+from handlers.slack_calls import publish_homes
 from storage.goals import GoalLevel
 from storage.models import Employee, Role, Team
 
@@ -95,26 +95,6 @@ def refusal(tr: Translator, error: Exception) -> str:
     if isinstance(error, PermissionDenied):
         return tr("planning.error.permission")
     return tr("planning.error.not_found")
-
-
-def open_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> bool:
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open failed: %s", error.response.get("error"))
-        return False
-    return True
-
-
-def publish_homes(services: Services, client: WebClient, team_id: str, users: set[str]) -> None:
-    """Republish each affected person's App Home; a failure for one does not stop the rest."""
-    for user_id in sorted(users):
-        try:
-            publish_home(services, client, team_id, user_id)
-        except SlackApiError as error:
-            log.warning("views.publish for %s failed: %s", user_id, error.response.get("error"))
-        except Exception:  # a broken Home section must not stop the others' republishing
-            log.exception("could not build the App Home of %s", user_id)
 
 
 def saved_view(tr: Translator, result: SaveResult) -> dict[str, Any]:

@@ -46,8 +46,8 @@ from bot.review import (
 from bot.services import Services
 from handlers import review_modals
 from handlers.commands import CommandRequest, subcommand
-from handlers.home import publish_home
 from handlers.people import acting_employee
+from handlers.slack_calls import open_view, publish_homes
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -81,23 +81,6 @@ def pointer(value: str) -> tuple[int, int | None] | None:
     if parsed is None:
         return None
     return parsed, as_int(version) if version else None
-
-
-def open_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> None:
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("views.open failed: %s", error.response.get("error"))
-
-
-def publish_homes(services: Services, client: WebClient, team_id: str, users: set[str]) -> None:
-    for user_id in sorted(users):
-        try:
-            publish_home(services, client, team_id, user_id)
-        except SlackApiError as error:
-            log.warning("views.publish for %s failed: %s", user_id, error.response.get("error"))
-        except Exception:  # one broken Home section must not stop the others
-            log.exception("could not build the App Home of %s", user_id)
 
 
 # --------------------------------------------------------------------------- the command

@@ -81,7 +81,8 @@ def field_errors(
 
 
 def register(app: App, services: Services) -> None:
-    from handlers.review import publish_homes, refusal
+    from handlers.review import refusal
+    from handlers.slack_calls import publish_homes
 
     def submit_cycle(
         ack: Ack,
