@@ -13,6 +13,20 @@ from storage.models import Workspace
 log = logging.getLogger(__name__)
 
 
+class _WithoutRequestBody(logging.Filter):
+    """Bolt logs the whole body of a request whose signature is refused, at INFO. That body
+    can be a real person's replayed request (a response_url, typed text, a legacy token), so
+    keep the fact and the timestamp and drop the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Invalid request signature detected"):
+            timestamp = message.partition("timestamp: ")[2].partition(",")[0]
+            record.msg = "refused a request with an invalid or stale signature (timestamp %s)"
+            record.args = (timestamp,)
+        return True
+
+
 def create_app(services: Services, *, verify_token: bool = True) -> App:
     """A Bolt App whose every Web API call goes to SLACK_API_URL through `services.client`."""
     from handlers import register_listeners
@@ -27,6 +41,9 @@ def create_app(services: Services, *, verify_token: bool = True) -> App:
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
+    verification_log = logging.getLogger("slack_bolt.RequestVerification")
+    if not any(isinstance(f, _WithoutRequestBody) for f in verification_log.filters):
+        verification_log.addFilter(_WithoutRequestBody())
     register_listeners(app, services)
     return app
 
