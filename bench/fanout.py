@@ -332,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
             "SLACK_API_URL": fake.api_url,
             "DATABASE_URL": database.url,
             "KINERJA_LOG_LEVEL": "WARNING",
+            # An operator sets the pace to their workspace's limit; here that is the fake's cap.
+            "KINERJA_SLACK_RATE_PER_SECOND": str(args.cap),
         }
         env.update({k: v for k, v in os.environ.items() if k.startswith("KINERJA_")})
         if args.concurrency is not None:

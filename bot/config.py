@@ -43,6 +43,7 @@ class Settings:
     hr_channel: str | None
     sender_concurrency: int
     outbox_max_attempts: int
+    slack_rate_per_second: float
     log_level: str
 
     @property
@@ -75,6 +76,19 @@ def _int(values: Mapping[str, str], name: str, default: int, low: int, high: int
         raise ConfigError(name, f"a whole number from {low} to {high}", raw) from None
     if not low <= number <= high:
         raise ConfigError(name, f"a whole number from {low} to {high}", raw)
+    return number
+
+
+def _float(values: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = _optional(values, name)
+    if raw is None:
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"a number from {low:g} to {high:g}", raw) from None
+    if not low <= number <= high:
+        raise ConfigError(name, f"a number from {low:g} to {high:g}", raw)
     return number
 
 
@@ -175,5 +189,6 @@ def load_settings(
         hr_channel=hr_channel,
         sender_concurrency=_int(values, "KINERJA_SENDER_CONCURRENCY", 8, 1, 64),
         outbox_max_attempts=_int(values, "KINERJA_OUTBOX_MAX_ATTEMPTS", 8, 1, 100),
+        slack_rate_per_second=_float(values, "KINERJA_SLACK_RATE_PER_SECOND", 5.0, 0.0, 1000.0),
         log_level=log_level,
     )

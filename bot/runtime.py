@@ -40,6 +40,7 @@ def make_sender(services: Services) -> OutboxSender:
         services.clock,
         concurrency=services.settings.sender_concurrency,
         max_attempts=services.settings.outbox_max_attempts,
+        rate_per_second=services.settings.slack_rate_per_second,
     )
 
 

@@ -44,6 +44,7 @@ from slack_sdk import WebClient
 from sqlalchemy import and_, or_, select, update
 
 from bot.clock import Clock, SystemClock
+from bot.pacing import Pacer
 from bot.sender_delivery import Outcome, deliver
 from bot.sender_references import referenced_keys, resolve, waves
 from storage.db import Database
@@ -105,6 +106,7 @@ class OutboxSender:
         lease_seconds: int = 120,
         batch_size: int = 100,
         sleep: Callable[[float], None] = time.sleep,
+        rate_per_second: float = 0.0,
     ) -> None:
         timeout = float(getattr(client, "timeout", 30) or 30)
         if concurrency < 1 or max_attempts < 1 or batch_size < 1:
@@ -121,6 +123,7 @@ class OutboxSender:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self.sleep = sleep
+        self.pacer = Pacer(rate_per_second, sleep=sleep)
         self._call_budget = timedelta(seconds=timeout)
         self._pause_until: datetime | None = None
         self._lock = threading.Lock()
@@ -272,7 +275,9 @@ class OutboxSender:
             return "error"
 
     def _may_call(self, claim: Claim) -> bool:
-        """False while paused, or when a call could outlast this claim's lease."""
+        """Wait for this call's turn at the configured rate; then False while paused, or when
+        a call could outlast this claim's lease."""
+        self.pacer.wait()
         now = self.clock.now()
         if self.pause_remaining() > 0:
             return False

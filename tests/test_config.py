@@ -21,6 +21,7 @@ def test_defaults() -> None:
     assert settings.holiday_country == "ID"
     assert settings.hr_channel is None
     assert settings.slack_api_url is None
+    assert settings.slack_rate_per_second == 5.0
     assert not settings.socket_mode
 
 
@@ -58,6 +59,12 @@ def test_api_url_gets_a_trailing_slash() -> None:
         ("KINERJA_HOLIDAY_COUNTRY", "XX", "KINERJA_HOLIDAY_COUNTRY: expected an ISO 3166"),
         ("KINERJA_HR_CHANNEL", "#hr", "KINERJA_HR_CHANNEL: expected a channel id"),
         ("KINERJA_SENDER_CONCURRENCY", "0", "KINERJA_SENDER_CONCURRENCY: expected a whole number"),
+        (
+            "KINERJA_SLACK_RATE_PER_SECOND",
+            "fast",
+            "KINERJA_SLACK_RATE_PER_SECOND: expected a number",
+        ),
+        ("KINERJA_SLACK_RATE_PER_SECOND", "-1", "KINERJA_SLACK_RATE_PER_SECOND: expected a number"),
     ],
 )
 def test_bad_setting_is_named(name: str, value: str, expected: str) -> None:
