@@ -40,6 +40,14 @@ class Action(StrEnum):
     VIEW_ALL_REVIEWS = "view_all_reviews"
     REOPEN_SELF_REVIEW = "reopen_self_review"
     REASSIGN_REVIEWER = "reassign_reviewer"
+    # Reporting: managers see figures about their own direct reports; HR and admins see the
+    # whole organisation's (never review text) and export the data (bot/reporting/report.py).
+    VIEW_TEAM_REPORT = "view_team_report"
+    VIEW_ORG_REPORT = "view_org_report"
+    EXPORT_DATA = "export_data"
+    # Reward nominations: the manager of record nominates (bot/reward/nominations.py checks the
+    # relation to the review); HR and admins decide, never on a nomination about themselves.
+    DECIDE_NOMINATION = "decide_nomination"
 
 
 _EVERYONE = frozenset({Action.VIEW_HELP, Action.VIEW_OWN_PROFILE})
@@ -100,6 +108,23 @@ _REVIEW: dict[Role, frozenset[Action]] = {
     Role.ADMIN: _REVIEW_HR,
 }
 ROLE_ACTIONS = {role: actions | _REVIEW[role] for role, actions in ROLE_ACTIONS.items()}
+
+_REPORTING_HR = frozenset({Action.VIEW_TEAM_REPORT, Action.VIEW_ORG_REPORT, Action.EXPORT_DATA})
+_REPORTING: dict[Role, frozenset[Action]] = {
+    Role.EMPLOYEE: frozenset(),
+    Role.MANAGER: frozenset({Action.VIEW_TEAM_REPORT}),
+    Role.HR: _REPORTING_HR,
+    Role.ADMIN: _REPORTING_HR,
+}
+ROLE_ACTIONS = {role: actions | _REPORTING[role] for role, actions in ROLE_ACTIONS.items()}
+
+_NOMINATIONS: dict[Role, frozenset[Action]] = {
+    Role.EMPLOYEE: frozenset(),
+    Role.MANAGER: frozenset(),
+    Role.HR: frozenset({Action.DECIDE_NOMINATION}),
+    Role.ADMIN: frozenset({Action.DECIDE_NOMINATION}),
+}
+ROLE_ACTIONS = {role: actions | _NOMINATIONS[role] for role, actions in ROLE_ACTIONS.items()}
 
 
 class PermissionDenied(Exception):

@@ -8,7 +8,16 @@ from bot.services import Services
 
 
 def register_listeners(app: App, services: Services) -> None:
-    from handlers import commands, home, middleware, monitoring, planning, review, reward
+    from handlers import (
+        commands,
+        home,
+        middleware,
+        monitoring,
+        nominations,
+        planning,
+        review,
+        reward,
+    )
 
     middleware.register(app, services)
     commands.register(app, services)
@@ -17,3 +26,4 @@ def register_listeners(app: App, services: Services) -> None:
     planning.register(app, services)
     monitoring.register(app, services)
     review.register(app, services)
+    nominations.register(app, services)

@@ -40,6 +40,8 @@ from bot.blocks.reward_modals import (
     RECIPIENTS_BLOCK,
     SETTINGS_CALLBACK,
     SETTINGS_FIELDS,
+    TYPES_ACTION,
+    TYPES_BLOCK,
     VALUE_ACTION,
     VALUE_BLOCK,
     VALUES_ACTION,
@@ -55,6 +57,12 @@ from bot.permissions import Action, PermissionDenied, can
 from bot.reward.errors import RewardRejected
 from bot.reward.kudos import give_kudos, kudos_left_today, resolve_recipients
 from bot.reward.parse import SETTINGS_WORDS, parse_kudos_command, strip_subcommand
+from bot.reward.reward_types import (
+    parse_types_text,
+    reward_types,
+    save_reward_types,
+    types_to_text,
+)
 from bot.reward.settings import (
     parse_daily_cap,
     recognition_settings,
@@ -217,7 +225,8 @@ def kudos_settings_command(req: CommandRequest) -> None:
         return
     req.ack()
     values = all_values(req.session, req.employee.team_id)
-    view = settings_modal(req.tr, form.settings, form.values_text, values)
+    types = types_to_text(reward_types(req.session, req.employee.team_id))
+    view = settings_modal(req.tr, form.settings, form.values_text, values, types)
     _open(req.services, req.command["trigger_id"], view)
 
 
@@ -291,8 +300,10 @@ def register(app: App, services: Services) -> None:
         cap_text = _state(view, CAP_BLOCK, CAP_ACTION).get("value")
         monthly = bool(_state(view, MONTHLY_BLOCK, MONTHLY_ACTION).get("selected_options"))
         values_text = _state(view, VALUES_BLOCK, VALUES_ACTION).get("value") or ""
+        types_text = _state(view, TYPES_BLOCK, TYPES_ACTION).get("value")  # None: not shown
 
         def save(session: Session, actor: Employee) -> str:
+            types = parse_types_text(types_text) if types_text is not None else None
             update_recognition_settings(
                 session,
                 actor,
@@ -302,6 +313,8 @@ def register(app: App, services: Services) -> None:
                 values=parse_values_text(values_text),
                 now=services.clock.now(),
             )
+            if types is not None:
+                save_reward_types(session, actor, types, now=services.clock.now())
             return services.translator_for(actor)("reward.settings.saved")
 
         _submit(ack, body, context, SETTINGS_FIELDS, VALUES_BLOCK, save)

@@ -3,7 +3,7 @@
 Kudos are kept forever (they are evidence in reviews), so values are deactivated, never
 deleted: an old kudos keeps pointing at the value it was given for. The Slack channel and ts of
 the posted kudos are not stored here; the outbox row (`kudos:{id}:channel`) holds them.
-Reward nominations (after an approved review) will get their own table next to these.
+Reward nominations (after an approved review) have their own table: storage/nominations.py.
 """
 
 from __future__ import annotations

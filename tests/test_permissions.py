@@ -32,6 +32,10 @@ MATRIX = {
     Action.VIEW_ALL_REVIEWS: (False, False, True, True),
     Action.REOPEN_SELF_REVIEW: (False, False, True, True),
     Action.REASSIGN_REVIEWER: (False, False, True, True),
+    Action.VIEW_TEAM_REPORT: (False, True, True, True),
+    Action.VIEW_ORG_REPORT: (False, False, True, True),
+    Action.EXPORT_DATA: (False, False, True, True),
+    Action.DECIDE_NOMINATION: (False, False, True, True),
 }
 ROLES = (Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from bot.blocks.nominations import nominate_actions
 from bot.blocks.text import (
     SECTION_TEXT_LIMIT,
     button,
@@ -285,6 +286,7 @@ def approval(tr: Translator, review: Review) -> dict[str, Any]:
             button(tr("review.button.discuss"), DISCUSS, review_value(review)),
         ),
         context(tr("review.approved.hint", employee=employee)),
+        nominate_actions(tr, review.id),  # for the manager; the core refuses anyone else
     ]
     return _message(text, blocks)
 
@@ -309,7 +311,7 @@ def acknowledged(tr: Translator, review: Review, on: date) -> dict[str, Any]:
     text = tr(
         "review.acknowledged.text", employee=mention(review.employee.slack_id), date=day(tr, on)
     )
-    return _message(text, [section(text)])
+    return _message(text, [section(text), nominate_actions(tr, review.id)])
 
 
 def reassigned(tr: Translator, review: Review, hr_slack: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import HOME_SECTIONS, HomeContext
+from bot.blocks.nominations import nominate_button
 from bot.blocks.review import (
     WRITE_MANAGER,
     WRITE_SELF,
@@ -82,6 +83,8 @@ def _team(tr: Translator, review: Review) -> dict[str, Any]:
         block["accessory"] = button(
             tr("review.button.write_manager"), WRITE_MANAGER, str(review.id), "primary"
         )
+    elif review.status in (ReviewStatus.APPROVED, ReviewStatus.ACKNOWLEDGED):
+        block["accessory"] = nominate_button(tr, review.id)
     return block
 
 

@@ -30,11 +30,13 @@ CHANNEL_BLOCK, CHANNEL_ACTION = "reward_channel", "channel"
 CAP_BLOCK, CAP_ACTION = "reward_cap", "cap"
 MONTHLY_BLOCK, MONTHLY_ACTION = "reward_monthly", "monthly"
 VALUES_BLOCK, VALUES_ACTION = "reward_values", "values"
+TYPES_BLOCK, TYPES_ACTION = "reward_types", "types"  # reward nominations (reward_types.py)
 SETTINGS_FIELDS = {
     "channel": CHANNEL_BLOCK,
     "daily_cap": CAP_BLOCK,
     "monthly_summary": MONTHLY_BLOCK,
     "values": VALUES_BLOCK,
+    "reward_types": TYPES_BLOCK,
 }
 ABOUT_LIMIT = 300
 OPTION_LIMIT = 75
@@ -158,11 +160,29 @@ def message_modal(tr: Translator, text: str) -> dict[str, Any]:
     return _modal(tr, "reward.modal.title", [section(truncate(text, 3000))])
 
 
+def _types_input(tr: Translator, text: str) -> dict[str, Any]:
+    """The reward types of nominations, one `key | English | Indonesia` line each."""
+    return {
+        "type": "input",
+        "block_id": TYPES_BLOCK,
+        "label": plain(tr("nominations.settings.types")),
+        "hint": plain(tr("nominations.settings.types_hint")),
+        "element": {
+            "type": "plain_text_input",
+            "action_id": TYPES_ACTION,
+            "multiline": True,
+            "max_length": 3000,
+            "initial_value": text[:3000],
+        },
+    }
+
+
 def settings_modal(
     tr: Translator,
     settings: RecognitionSettings,
     values_text: str,
     values: Sequence[CompanyValue],
+    types_text: str | None = None,
 ) -> dict[str, Any]:
     channel: dict[str, Any] = {
         "type": "channels_select",
@@ -225,6 +245,8 @@ def settings_modal(
         },
         context(tr("reward.settings.values_now", values=current)),
     ]
+    if types_text is not None:
+        blocks.append(_types_input(tr, types_text))
     return _modal(
         tr,
         "reward.settings.title",

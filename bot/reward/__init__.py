@@ -9,5 +9,7 @@ stays empty so the Block Kit renderers can import `bot.reward.values` without a 
 - `bot.reward.values`, `bot.reward.settings`: the organisation's values and settings;
 - `bot.reward.errors`: `KudosRejected`, `SettingsRejected`.
 
-Reward nominations after an approved review will live here too (`nominations.py`).
+- `bot.reward.nominations`: reward nominations after an approved review, decided by HR
+  (`nominate`, `decide_nomination`, `announce_nomination`, `pending_nominations` for the digest,
+  `nominations_of`); `bot.reward.reward_types`: the configurable reward types.
 """

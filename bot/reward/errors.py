@@ -28,3 +28,12 @@ class KudosRejected(RewardRejected):
 
 class SettingsRejected(RewardRejected):
     """An admin's recognition settings or company values that cannot be saved as given."""
+
+
+class NominationRejected(RewardRejected):
+    """A nomination, decision or announcement that may not happen now.
+
+    `field` is "type", "justification" or "reason" for bad input (an inline error on that
+    field), or "nomination" for the state of things (not the manager, review not approved,
+    already decided …), which handlers show where the person clicked.
+    """

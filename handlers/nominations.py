@@ -1,0 +1,315 @@
+"""Reward nominations in Slack: **Nominate for a reward** (review thread, App Home) and its
+modal, HR's **Approve** / **Decline** and the reason modal, and the manager's **Announce**.
+
+A button's value (review id, or nomination id and version) comes back through the person's
+client, so it is only a pointer: the core re-checks who acts and the state. Refusals on a click
+are told only to the clicker (ephemeral under a message, a small modal elsewhere) and change
+nothing; refusals on a submission are inline field errors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.blocks.nominations import (
+    ANNOUNCE,
+    APPROVE,
+    DECIDE_MODAL,
+    DECLINE,
+    FIELDS,
+    JUSTIFICATION_BLOCK,
+    NOMINATE,
+    NOMINATE_MODAL,
+    REASON_BLOCK,
+    TYPE_BLOCK,
+    VALUE,
+    decide_modal,
+    mention,
+    nominate_modal,
+    notice_modal,
+)
+from bot.blocks.nominations import label as safe_label
+from bot.blocks.reward import rejection_text
+from bot.i18n import Translator
+from bot.permissions import PermissionDenied
+from bot.reward.errors import NominationRejected
+from bot.reward.nominations import (
+    STATE,
+    Audience,
+    announce_nomination,
+    check_decision,
+    check_nomination,
+    decide_nomination,
+    nominate,
+)
+from bot.reward.reward_types import reward_types, type_name
+from bot.services import Services
+from handlers.people import acting_employee
+from handlers.slack_calls import open_view
+from storage.models import Employee
+
+log = logging.getLogger(__name__)
+Work = Callable[[Session, Employee, Translator], Any]
+
+
+@dataclass
+class Outcome:
+    """What came of a click or a submission: a value, or the refusal to explain."""
+
+    tr: Translator
+    value: Any = None
+    refusal: NominationRejected | PermissionDenied | None = None
+
+    @property
+    def field(self) -> str:
+        return self.refusal.field if isinstance(self.refusal, NominationRejected) else STATE
+
+    def explain(self, *, mrkdwn: bool = True) -> str:
+        if isinstance(self.refusal, NominationRejected):
+            return rejection_text(self.tr, self.refusal.key, self.refusal.values, mrkdwn=mrkdwn)
+        return self.tr("nominations.error.hr_only")
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _pointer(value: Any) -> tuple[int, int | None]:
+    """ "12:3" → (12, 3); anything unreadable points at no nomination (0)."""
+    number, _, version = str(value or "").partition(":")
+    return _int(number) or 0, _int(version)
+
+
+def _state(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    values = (view.get("state") or {}).get("values") or {}
+    return dict((values.get(block_id) or {}).get(VALUE) or {})
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _team(body: dict[str, Any], context: BoltContext) -> str:
+    return str(context.team_id or (body.get("team") or {}).get("id") or body["user"]["team_id"])
+
+
+def register(app: App, services: Services) -> None:
+    db = services.db
+
+    def audience() -> Audience:
+        settings = services.settings
+        return Audience(settings.hr_channel, settings.default_locale, settings.default_tz)
+
+    def run(body: dict[str, Any], context: BoltContext, work: Work) -> Outcome:
+        """`work` for the acting person in one transaction, committed unless refused."""
+        outcome = Outcome(services.translator_for(None))
+        try:
+            with db.session() as session:
+                actor = acting_employee(session, services, _team(body, context), body["user"]["id"])
+                outcome.tr = services.translator_for(actor)
+                if actor is None:
+                    raise NominationRejected(STATE, "error.unknown_user")
+                if not actor.active:
+                    raise NominationRejected(STATE, "error.inactive")
+                outcome.value = work(session, actor, outcome.tr)
+        except (NominationRejected, PermissionDenied) as error:
+            outcome.refusal = error
+        except SlackApiError as error:  # the directory asked Slack about the person, and failed
+            log.warning("nomination not handled, Slack failed: %s", error.response.get("error"))
+            outcome.refusal = NominationRejected(STATE, "error.internal")
+        return outcome
+
+    def tell(
+        client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
+    ) -> None:
+        """Only the clicker sees it: ephemeral under a message, a small modal elsewhere."""
+        container = body.get("container") or {}
+        try:
+            if container.get("type") == "message" and body.get("response_url"):
+                respond(text=text, response_type="ephemeral", replace_original=False)
+            elif body.get("trigger_id"):
+                client.views_open(trigger_id=body["trigger_id"], view=notice_modal(tr, text))
+        except SlackApiError as error:
+            log.info("could not tell %s: %s", body["user"]["id"], error.response.get("error"))
+
+    def click(
+        body: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        respond: Respond,
+        work: Work,
+    ) -> None:
+        """A button: `work` returns a view to open or a text to tell; a refusal is told."""
+        outcome = run(body, context, work)
+        if outcome.refusal is not None:
+            tell(client, body, respond, outcome.explain(), outcome.tr)
+        elif isinstance(outcome.value, dict):
+            open_view(client, body["trigger_id"], outcome.value)
+        elif outcome.value:
+            tell(client, body, respond, str(outcome.value), outcome.tr)
+
+    # ------------------------------------------------------------------ the manager nominates
+
+    def open_nominate(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        ack()
+
+        def work(session: Session, actor: Employee, tr: Translator) -> dict[str, Any]:
+            review_id = _int(action.get("value")) or 0
+            form = check_nomination(session, actor, review_id)
+            types = [(t.key, t.name(tr.locale)) for t in form.types]
+            existing = [
+                (type_name(form.types, n.reward_type, tr.locale), n.status) for n in form.existing
+            ]
+            review = form.review
+            return nominate_modal(
+                tr, review.id, review.employee, review.cycle.name, types, existing
+            )
+
+        click(body, context, client, respond, work)
+
+    def submit_nominate(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        review_id = _int(_metadata(view).get("r")) or 0
+        option = _state(view, TYPE_BLOCK).get("selected_option") or {}
+        typed = str(_state(view, JUSTIFICATION_BLOCK).get("value") or "")
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str:
+            nomination = nominate(
+                session,
+                actor,
+                review_id,
+                option.get("value"),
+                typed,
+                services.clock.now(),
+                audience=audience(),
+            )
+            name = type_name(
+                reward_types(session, actor.team_id), nomination.reward_type, tr.locale
+            )
+            return str(
+                tr(
+                    "nominations.sent",
+                    employee=mention(nomination.employee),
+                    reward=safe_label(name),
+                )
+            )
+
+        outcome = run(body, context, work)
+        if outcome.refusal is not None:
+            block = FIELDS.get(outcome.field, TYPE_BLOCK)
+            ack(response_action="errors", errors={block: outcome.explain(mrkdwn=False)})
+            return
+        ack(response_action="update", view=notice_modal(outcome.tr, str(outcome.value)))
+
+    # ------------------------------------------------------------------ HR decides
+
+    def open_decide(approve: bool) -> Callable[..., None]:
+        def handler(
+            ack: Ack,
+            body: dict[str, Any],
+            action: dict[str, Any],
+            client: WebClient,
+            respond: Respond,
+            context: BoltContext,
+        ) -> None:
+            ack()
+
+            def work(session: Session, actor: Employee, tr: Translator) -> dict[str, Any]:
+                nomination_id, version = _pointer(action.get("value"))
+                nomination = check_decision(session, actor, nomination_id, version)
+                types = reward_types(session, actor.team_id)
+                name = type_name(types, nomination.reward_type, tr.locale)
+                return decide_modal(tr, nomination, name, approve)
+
+            click(body, context, client, respond, work)
+
+        return handler
+
+    def submit_decide(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        meta = _metadata(view)
+        nomination_id, version = _int(meta.get("n")) or 0, _int(meta.get("v"))
+        approve = meta.get("a") is True
+        reason = str(_state(view, REASON_BLOCK).get("value") or "")
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str:
+            nomination = decide_nomination(
+                session,
+                actor,
+                nomination_id,
+                approve,
+                reason,
+                version,
+                services.clock.now(),
+                audience=audience(),
+            )
+            key = "nominations.decided.approved" if approve else "nominations.decided.declined"
+            return str(
+                tr(key, manager=mention(nomination.manager), employee=mention(nomination.employee))
+            )
+
+        outcome = run(body, context, work)
+        if outcome.refusal is not None and outcome.field == "reason":
+            ack(response_action="errors", errors={REASON_BLOCK: outcome.explain(mrkdwn=False)})
+        elif outcome.refusal is not None:  # decided meanwhile, or not HR: say so in full
+            ack(response_action="update", view=notice_modal(outcome.tr, outcome.explain()))
+        else:
+            ack(response_action="update", view=notice_modal(outcome.tr, str(outcome.value)))
+
+    # ------------------------------------------------------------------ the manager announces
+
+    def announce(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        ack()
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str:
+            nomination_id, version = _pointer(action.get("value"))
+            nomination = announce_nomination(
+                session,
+                actor,
+                nomination_id,
+                services.clock.now(),
+                version=version,
+                audience=audience(),
+            )
+            return str(tr("nominations.announce.done", employee=mention(nomination.employee)))
+
+        click(body, context, client, respond, work)
+
+    app.action(NOMINATE)(open_nominate)
+    app.view(NOMINATE_MODAL)(submit_nominate)
+    app.action(APPROVE)(open_decide(True))
+    app.action(DECLINE)(open_decide(False))
+    app.view(DECIDE_MODAL)(submit_decide)
+    app.action(ANNOUNCE)(announce)
