@@ -64,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_review import add_review_parser
 
     add_review_parser(commands)
+
+    from bot.cli_reporting import add_reporting_parsers
+
+    add_reporting_parsers(commands)
     return parser
 
 
@@ -114,6 +118,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli_review import run_review
 
         return run_review(args, settings)
+    if args.command in ("digest", "export", "person"):
+        from bot.cli_reporting import run_reporting
+
+        return run_reporting(args, settings)
     if args.org_command == "import":
         return cli_commands.org_import(settings, args.file, args.team, dry_run=args.dry_run)
     return cli_commands.org_show(settings, args.team)

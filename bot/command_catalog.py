@@ -51,6 +51,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "cmd.review_cycle.help",
         ("siklus-reviu",),
     ),
+    Subcommand(
+        "report", Action.VIEW_TEAM_REPORT, "cmd.report.usage", "cmd.report.help", ("laporan",)
+    ),
+    Subcommand("export", Action.EXPORT_DATA, "cmd.export.usage", "cmd.export.help", ("ekspor",)),
 )
 
 

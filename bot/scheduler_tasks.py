@@ -4,5 +4,6 @@
 """
 
 import bot.monitoring.tasks  # noqa: F401  (checkin_prompts, obstacle_escalation)
+import bot.reporting.tasks  # noqa: F401  (weekly_digests)
 import bot.review.tasks  # noqa: F401  (review_cycles, review_reminders)
 import bot.reward.summary  # noqa: F401  (kudos_monthly_summary)

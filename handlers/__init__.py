@@ -15,6 +15,7 @@ def register_listeners(app: App, services: Services) -> None:
         monitoring,
         nominations,
         planning,
+        reporting,
         review,
         reward,
     )
@@ -27,3 +28,4 @@ def register_listeners(app: App, services: Services) -> None:
     monitoring.register(app, services)
     review.register(app, services)
     nominations.register(app, services)
+    reporting.register(app, services)

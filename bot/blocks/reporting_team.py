@@ -1,0 +1,99 @@
+"""A manager's weekly digest and `/kinerja report` answer: their direct reports only.
+
+Their reports' obstacles are quoted (escaped, cut to OBSTACLE_TEXT characters): the manager
+already received them with the check-in. Names are written out, never mentions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.blocks.reporting import (
+    MAX_NAMES,
+    OBSTACLE_TEXT,
+    day,
+    goal_blocks,
+    limited,
+    packed,
+    person,
+)
+from bot.blocks.text import context, escape, header, truncate
+from bot.i18n import Translator
+from bot.reporting.team import ManagerFigures
+
+
+def _names(tr: Translator, people: Sequence[Any]) -> str:
+    names = [person(p.name, p.slack_id) for p in people]
+    return ", ".join(limited(tr, names, MAX_NAMES))
+
+
+def _checkin_lines(tr: Translator, figures: ManagerFigures) -> list[str]:
+    lines = []
+    for status in ("answered", "late", "waiting", "not_prompted", "away"):
+        people = figures.with_status(status)
+        if people:
+            lines.append(
+                tr(f"reporting.manager.{status}", count=len(people), names=_names(tr, people))
+            )
+    return lines
+
+
+def _review_line(tr: Translator, due: Any) -> str:
+    return tr(
+        f"reporting.manager.review_{due.stage}",
+        employee=person(due.employee_name, due.employee_slack_id),
+        due=day(tr, due.due),
+        overdue=tr("reporting.manager.overdue") if due.overdue else "",
+    )
+
+
+def manager_digest_message(
+    tr: Translator, figures: ManagerFigures, *, week: str, report: bool = False
+) -> dict[str, Any]:
+    """A manager's weekly DM (or `/kinerja report` answer): their direct reports only."""
+    periods = figures.window.org_trend
+    title = (
+        tr("reporting.manager.report_title", date=day(tr, figures.window.today))
+        if report
+        else tr("reporting.manager.title", week=week)
+    )
+    blocks: list[dict[str, Any]] = [
+        header(title),
+        context(
+            tr("reporting.manager.intro", count=len(figures.people), date=day(tr, periods[-1].end))
+        ),
+    ]
+    blocks += packed(tr, tr("reporting.manager.checkins"), _checkin_lines(tr, figures))
+    obstacles = [
+        tr(
+            "reporting.manager.obstacle",
+            employee=person(o.employee_name, o.employee_slack_id),
+            text=escape(truncate(" ".join(o.text.split()), OBSTACLE_TEXT)),
+            days=o.days_open,
+            state=(tr("reporting.manager.obstacle_escalated") if o.escalated else "")
+            + (tr("reporting.manager.obstacle_helping") if o.status == "helping" else ""),
+        )
+        for o in figures.obstacles
+    ]
+    blocks += packed(
+        tr,
+        tr("reporting.obstacles.title", count=len(obstacles)),
+        obstacles,
+        tr("reporting.obstacles.none"),
+    )
+    blocks += goal_blocks(tr, figures.goals_at_risk, with_team=False)
+    reviews = [_review_line(tr, due) for due in figures.reviews_due]
+    blocks += packed(
+        tr, tr("reporting.manager.reviews"), reviews, tr("reporting.manager.reviews_none")
+    )
+    blocks.append(context(tr("reporting.manager.footer")))
+    fallback = tr(
+        "reporting.manager.fallback",
+        answered=len(figures.with_status("answered")),
+        total=len(figures.people),
+        obstacles=len(figures.obstacles),
+        goals=len(figures.goals_at_risk),
+        reviews=len(figures.reviews_due),
+    )
+    return {"text": fallback, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
