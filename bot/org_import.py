@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +30,7 @@ TEAM_NAME_MAX = 80
 COLUMNS = {"slack_id": "email", "manager_slack_id": "manager_email", "role": None, "team": None}
 _KNOWN = {name for pair in COLUMNS.items() for name in pair if name}
 _HEADER_HINT = "slack_id,manager_slack_id,role,team"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,8 @@ class _Checker:
                 messages.append(
                     f"team name is {size} characters long; the limit is {TEAM_NAME_MAX}"
                 )
+            elif _CONTROL.search(row.team):  # PostgreSQL refuses NUL; nobody means any of them
+                messages.append(f"team name {quote_value(row.team)} has a control character")
             self.problems.extend(ImportProblem(row.line, message) for message in messages)
             if person is not None and not messages:
                 plans.append(_Plan(row.line, person, manager, role, row.team))

@@ -7,23 +7,36 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.blocks.home import HomeContext, home_view
+from bot.directory import employee_by_slack_id
 from bot.services import Services
 from handlers.people import acting_employee
+from storage.models import Employee
 
 log = logging.getLogger(__name__)
 
 
 def publish_home(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
-    with services.db.session() as session:
-        employee = acting_employee(session, services, team_id, user_id)
-        if employee is None:
-            return
-        view = home_view(
-            HomeContext(session, employee, services.translator_for(employee), services.clock.now())
-        )
+    """Building a Home reads a lot and writes nothing, so it runs in a read-only session that
+    does not hold SQLite's write lock while it works; only someone Kinerja has never met is
+    first added from Slack's directory, in a session of its own."""
+    with services.db.session(read_only=True) as session:
+        employee = employee_by_slack_id(session, team_id, user_id)
+        view = _view(services, session, employee) if employee is not None else None
+    if view is None:
+        with services.db.session() as session:
+            employee = acting_employee(session, services, team_id, user_id)
+            if employee is None:
+                return
+            view = _view(services, session, employee)
     client.views_publish(user_id=user_id, view=view)
+
+
+def _view(services: Services, session: Session, employee: Employee) -> dict[str, Any]:
+    tr = services.translator_for(employee)
+    return home_view(HomeContext(session, employee, tr, services.clock.now()))
 
 
 def register(app: App, services: Services) -> None:

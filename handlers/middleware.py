@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
+    installed: set[str] = set()  # workspaces found once; nothing uninstalls one while we run
+
     def known_workspace(
         req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
@@ -25,9 +27,13 @@ def register(app: App, services: Services) -> None:
         one workspace must never be read or written on behalf of another.
         """
         team_id = req.context.team_id
-        if team_id and not _is_installed(services, team_id):
+        if team_id and team_id not in installed and not _is_installed(services, team_id):
             log.warning("refused a request for unknown workspace %s", team_id)
             return BoltResponse(status=403, body="unknown workspace")
+        if team_id:
+            # Every request asked the database before; on SQLite that was a write-locked
+            # transaction per request, queueing behind every save (bench/ack_latency.py).
+            installed.add(team_id)
         return next()
 
     def once_per_event(

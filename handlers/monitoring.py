@@ -79,6 +79,18 @@ def who(
     return employee, tr, None
 
 
+def refused(body: dict[str, Any], error: Exception) -> str:
+    """Log a refused button or modal (a stale one, or a forged value) and return the message
+    key; the log names the ids and the untrusted value (quoted, cut), never the payload."""
+    action = (body.get("actions") or [{}])[0]
+    what = action.get("action_id") or (body.get("view") or {}).get("callback_id") or "?"
+    value = action.get("value") or (body.get("view") or {}).get("private_metadata") or ""
+    log.info(
+        "refused %s %r by %s: %s", what, str(value)[:80], body["user"]["id"], type(error).__name__
+    )
+    return "monitoring.error.not_yours"
+
+
 def tell(respond: Respond, text: str) -> None:
     """An ephemeral word to the person who clicked; losing it is harmless."""
     try:
@@ -219,8 +231,8 @@ def register(app: App, services: Services) -> None:
                         settings=services.settings,
                         now=services.clock.now(),
                     )
-                except (NotFound, PermissionDenied):
-                    refusal = "monitoring.error.not_yours"
+                except (NotFound, PermissionDenied) as error:
+                    refusal = refused(body, error)
         if refusal is not None:
             tell(respond, tr(refusal))
 
@@ -239,8 +251,8 @@ def register(app: App, services: Services) -> None:
                     checkin = checkin_for_manager(session, actor, checkin_id)
                     label = period_label(tr, parse_period(checkin.period))
                     view = reply_modal(tr, checkin.id, checkin.employee.slack_id, label)
-                except (NotFound, PermissionDenied):
-                    refusal = "monitoring.error.not_yours"
+                except (NotFound, PermissionDenied) as error:
+                    refusal = refused(body, error)
         if view is not None:
             open_view(services.client, body["trigger_id"], view)
         elif refusal is not None:
@@ -276,8 +288,8 @@ def register(app: App, services: Services) -> None:
         except MonitoringValidationError as error:
             ack(response_action="errors", errors=inline_errors(tr, view, error))
             return
-        except (NotFound, PermissionDenied):
-            refusal = "monitoring.error.not_yours"
+        except (NotFound, PermissionDenied) as error:
+            refusal = refused(body, error)
         if refusal is not None:
             ack(response_action="errors", errors={"reply": tr(refusal)})
             return
@@ -306,8 +318,8 @@ def register(app: App, services: Services) -> None:
                             settings=services.settings,
                             now=services.clock.now(),
                         )
-                    except (NotFound, PermissionDenied):
-                        refusal = "monitoring.error.not_yours"
+                    except (NotFound, PermissionDenied) as error:
+                        refusal = refused(body, error)
             if refusal is not None:
                 tell(respond, tr(refusal))
             if (body.get("container") or {}).get("type") == "view":

@@ -151,6 +151,7 @@ def register(app: App, services: Services) -> None:
                 return work(session, actor, tr)
             except REFUSALS as error:
                 session.rollback()
+                log.info("refused %s: %s", _request_of(body), type(error).__name__)
                 return refusal(tr, error)
 
     def tell(client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
@@ -387,6 +388,15 @@ def register(app: App, services: Services) -> None:
     app.action(EDIT)(open_form)
     app.action(GOAL_MENU)(goal_menu)
     app.view(PROGRESS_MODAL)(submit_progress)
+
+
+def _request_of(body: dict[str, Any]) -> str:
+    """Who asked for what, for the log: the ids and the (untrusted, so quoted and cut) value;
+    never the payload, which holds the response_url."""
+    action = (body.get("actions") or [{}])[0]
+    what = action.get("action_id") or (body.get("view") or {}).get("callback_id") or "?"
+    value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+    return f"{what} {str(value)[:80]!r} by {body['user']['id']}"
 
 
 def _translator(body: dict[str, Any], services: Services) -> Translator:

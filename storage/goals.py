@@ -75,7 +75,10 @@ class Goal(Base):
         CheckConstraint(_in("kind", GoalKind), name="kind"),
         CheckConstraint(_in("status", GoalStatus), name="status"),
         CheckConstraint("weight > 0", name="weight_positive"),
-        Index("ix_goals_team_owner", "team_id", "owner_id"),
+        # A person's goals, and a person's goals in one state (migration 0002b).
+        Index("ix_goals_team_owner_status", "team_id", "owner_id", "status"),
+        # The company's or the teams' goals in some states, shown on every Home (0002b).
+        Index("ix_goals_team_level_status", "team_id", "level", "status"),
         Index("ix_goals_team_status", "team_id", "status"),
     )
 

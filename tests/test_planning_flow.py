@@ -400,6 +400,8 @@ def test_everything_renders_in_indonesian(
     wait_for(lambda: goal_status(db, goal_id)[0] == "active")
     drain(db, fake_slack, clock)
     assert "disetujui oleh <@UMGR>" in fake_slack.messages_in("UEMP")[-1].text
+    # The Home is republished after the approval, in the background: wait for that one.
+    wait_for(lambda: "Aktif" in texts(home_of(fake_slack, "UEMP")["blocks"]))
     home = home_of(fake_slack, "UEMP")
     assert "Sasaran saya" in texts(home["blocks"]) and "Aktif" in texts(home["blocks"])
     listing = running_app.slack.command("daftar-sasaran", "UEMP").json()

@@ -24,11 +24,11 @@ from bot.planning import (
     GoalAction,
     alignment_chain,
     allowed,
-    goal_progress,
     goals_owned_by,
     pending_approvals_for,
     team_goals,
 )
+from bot.planning.rollup import rollup_progress
 from storage.goals import Goal, GoalStatus
 
 NEW_GOAL = "planning_home_new_goal"
@@ -126,8 +126,9 @@ def planning_section(home: HomeContext) -> list[dict[str, Any]]:
             blocks.append(context(tr("planning.home.more", count=len(waiting) - MAX_WAITING)))
     shared = team_goals(home.session, home.employee)
     if shared:
+        progress = rollup_progress(home.session, shared[:MAX_TEAM])  # one query for all
         lines = [
-            f"*{title_of(goal)}*  `{progress_bar(goal_progress(goal))}`"
+            f"*{title_of(goal)}*  `{progress_bar(progress.get(goal.id, 0.0))}`"
             + f"  ·  {tr(f'planning.level.{goal.level}')}"
             for goal in shared[:MAX_TEAM]
         ]

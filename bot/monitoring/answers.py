@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.monitoring import notify
 from bot.monitoring.errors import MonitoringValidationError, NotFound
 from bot.monitoring.rules import require_manager_of_record
+from bot.planning.forms import clean_text
 from storage.checkins import Checkin, CheckinReply
 from storage.models import Employee
 
@@ -63,7 +64,7 @@ def reply_to_checkin(
     now: datetime,
 ) -> CheckinReply:
     checkin = checkin_for_manager(session, actor, checkin_id)
-    text = text.strip()
+    text = clean_text(text)
     if not text:
         raise MonitoringValidationError({"reply": "monitoring.error.reply_empty"})
     if len(text) > REPLY_LIMIT:

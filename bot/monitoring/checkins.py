@@ -37,6 +37,8 @@ from bot.planning import (
     parse_number,
     update_key_result,
 )
+from bot.planning.forms import clean_text
+from bot.planning.progress import progress_of
 from bot.scheduler import zone_of
 from storage.checkins import (
     Checkin,
@@ -152,7 +154,7 @@ def checkin_form(
         period=period,
         schedule=schedule_for(session, actor),
         goals=goals,
-        progress={g.id: goal_progress(g) for g in goals},
+        progress=progress_of(session, goals),
         confidence=_last_confidence(session, actor, [g.id for g in goals]),
         existing=existing,
         open_obstacles=[
@@ -229,7 +231,7 @@ def _validate(form: CheckinForm, answers: CheckinAnswers) -> _Parsed:
         if mood is None:
             errors["mood"] = "monitoring.error.mood"
     for name in ("wins", "support", "plans"):
-        if len(getattr(answers, name).strip()) > TEXT_LIMIT:
+        if len(clean_text(getattr(answers, name))) > TEXT_LIMIT:
             errors[name] = "monitoring.error.too_long"
     obstacles = obstacle_lines(answers.obstacles)
     if len(obstacles) > MAX_OBSTACLES:
@@ -247,7 +249,7 @@ def obstacle_lines(text: str) -> list[str]:
     """One obstacle per line; bullets people paste ("- ", "• ", "* ") are dropped."""
     seen: dict[str, str] = {}
     for raw in text.splitlines():
-        line = raw.strip().lstrip("-•*").strip()
+        line = clean_text(raw).lstrip("-•*").strip()
         if line and line.casefold() not in seen:
             seen[line.casefold()] = line
     return list(seen.values())
@@ -278,7 +280,7 @@ def submit_checkin(
     questions = form.schedule.questions
     checkin.mood = parsed.mood
     for name in ("wins", "support", "plans"):
-        setattr(checkin, name, getattr(answers, name).strip() if name in questions else "")
+        setattr(checkin, name, clean_text(getattr(answers, name)) if name in questions else "")
     _apply_goals(session, actor, checkin, form.goals, parsed, now)
     if "obstacles" in questions:
         sync_obstacles(session, checkin, parsed.obstacles, now)

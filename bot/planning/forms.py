@@ -34,6 +34,13 @@ PARENT_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Trimmed, without control characters: PostgreSQL refuses NUL in text, and nobody means
+    to type a bell. Newlines and tabs stay (as for kudos, bot/reward/kudos.py)."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
 
 
 @dataclass
@@ -123,12 +130,12 @@ def validate_goal(
 ) -> CleanGoal:
     """Check everything the issue lists; raise ValidationError with every problem found."""
     errors: dict[str, str] = {}
-    title = data.title.strip()
+    title = clean_text(data.title)
     if not title:
         errors["title"] = "planning.error.title_required"
     elif len(title) > TITLE_MAX:
         errors["title"] = "planning.error.title_too_long"
-    description = data.description.strip()
+    description = clean_text(data.description)
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = "planning.error.description_too_long"
     level = goal.level if goal is not None else data.level
@@ -240,12 +247,12 @@ def _check_key_results(rows: list[KeyResultInput], errors: dict[str, str]) -> li
         return clean
     for index, row in used:
         prefix = f"kr.{index}."
-        title = row.title.strip()
+        title = clean_text(row.title)
         if not title:
             errors[prefix + "title"] = "planning.error.kr_title_required"
         elif len(title) > TITLE_MAX:
             errors[prefix + "title"] = "planning.error.title_too_long"
-        unit = row.unit.strip()
+        unit = clean_text(row.unit)
         if len(unit) > UNIT_MAX:
             errors[prefix + "unit"] = "planning.error.unit_too_long"
         if row.kind == KeyResultKind.CHECK:
@@ -266,7 +273,7 @@ def _check_key_results(rows: list[KeyResultInput], errors: dict[str, str]) -> li
 
 
 def validate_reason(reason: str) -> str:
-    text = reason.strip()
+    text = clean_text(reason)
     if not text:
         raise ValidationError({"reason": "planning.error.reason_required"})
     if len(text) > REASON_MAX:

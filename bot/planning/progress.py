@@ -7,10 +7,12 @@ goal has at most five key results and a chain is a few levels deep.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session, object_session
 
 from bot.planning.errors import GoalConflict, GoalNotFound, ValidationError
 from bot.planning.history import record_event
@@ -27,19 +29,99 @@ from storage.models import Employee
 
 def key_result_progress(key_result: KeyResult) -> float:
     """0..1. A metric moves from start to target (either direction); a check is done or not."""
-    if key_result.kind == KeyResultKind.CHECK:
-        return 1.0 if key_result.done else 0.0
-    start, target = key_result.start_value, key_result.target_value
+    return _kr_progress(
+        key_result.kind,
+        key_result.start_value,
+        key_result.target_value,
+        key_result.current_value,
+        key_result.done,
+    )
+
+
+def _kr_progress(
+    kind: str, start: float | None, target: float | None, current: float | None, done: bool
+) -> float:
+    if kind == KeyResultKind.CHECK:
+        return 1.0 if done else 0.0
     if start is None or target is None or target == start:
-        return 1.0 if key_result.done else 0.0
-    current = key_result.current_value if key_result.current_value is not None else start
+        return 1.0 if done else 0.0
+    current = current if current is not None else start
     return max(0.0, min(1.0, (current - start) / (target - start)))
 
 
 def goal_progress(goal: Goal) -> float:
     """0..1. Completed is 1; a goal with live children rolls up from them by weight;
-    otherwise the mean of its key results (0 when it has none)."""
-    return _progress(goal, frozenset())
+    otherwise the mean of its key results (0 when it has none).
+
+    A goal stored in a session is computed from its whole subtree read in two queries
+    (progress_of): walking `goal.children` would lazy-load every goal under a company goal
+    one by one — tens of thousands of queries in a large organisation. A goal whose children
+    are loaded and empty (see `active_goals_of`) needs no query at all.
+    """
+    session = object_session(goal)
+    if session is None or goal.id is None or _loaded_leaf(goal):
+        return _progress(goal, frozenset())
+    found = progress_of(session, [goal])
+    return found[goal.id] if goal.id in found else _progress(goal, frozenset())
+
+
+def _loaded_leaf(goal: Goal) -> bool:
+    """Its children are loaded already and there are none: its key results decide alone."""
+    return "children" not in inspect(goal).unloaded and not goal.children
+
+
+def progress_of(session: Session, goals: Iterable[Goal]) -> dict[int, float]:
+    """goal_progress of each goal (by id), reading the goals' subtrees and their key results
+    in two queries (after flushing pending changes, so an update made in this transaction
+    counts). The rules and the order of the sums are those of `_progress`."""
+    roots = sorted({goal.id for goal in goals if goal.id is not None})
+    if not roots:
+        return {}
+    tree = select(Goal.id).where(Goal.id.in_(roots)).cte("goal_tree", recursive=True)
+    tree = tree.union(select(Goal.id).where(Goal.parent_id == tree.c.id))
+    in_tree = Goal.id.in_(select(tree.c.id))
+    nodes: dict[int, tuple[int | None, str, float]] = {}
+    children: dict[int, list[int]] = defaultdict(list)
+    for goal_id, parent_id, status, weight in session.execute(
+        select(Goal.id, Goal.parent_id, Goal.status, Goal.weight).where(in_tree).order_by(Goal.id)
+    ):
+        nodes[goal_id] = (parent_id, status, weight)
+    for goal_id, (parent_id, _, _) in nodes.items():
+        if parent_id is not None and parent_id in nodes:
+            children[parent_id].append(goal_id)
+    own: dict[int, list[float]] = defaultdict(list)
+    for goal_id, kind, start, target, current, done in session.execute(
+        select(
+            KeyResult.goal_id,
+            KeyResult.kind,
+            KeyResult.start_value,
+            KeyResult.target_value,
+            KeyResult.current_value,
+            KeyResult.done,
+        )
+        .where(KeyResult.goal_id.in_(select(tree.c.id)))
+        .order_by(KeyResult.goal_id, KeyResult.position, KeyResult.id)
+    ):
+        own[goal_id].append(_kr_progress(kind, start, target, current, done))
+
+    def walk(goal_id: int, seen: frozenset[int]) -> float:
+        _, status, _ = nodes[goal_id]
+        if status == GoalStatus.COMPLETED:
+            return 1.0
+        seen = seen | {goal_id}
+        live = [
+            child
+            for child in children.get(goal_id, [])
+            if nodes[child][1] != GoalStatus.ABANDONED and child not in seen
+        ]
+        if live:
+            total = sum(nodes[child][2] for child in live)
+            if total > 0:
+                return sum(nodes[child][2] * walk(child, seen) for child in live) / total
+        values = own.get(goal_id)
+        return sum(values) / len(values) if values else 0.0
+
+    return {goal_id: walk(goal_id, frozenset()) for goal_id in roots if goal_id in nodes}
 
 
 def _progress(goal: Goal, seen: frozenset[int]) -> float:

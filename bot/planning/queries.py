@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.planning.errors import GoalNotFound
-from bot.planning.forms import PARENT_LEVELS
+from bot.planning.forms import PARENT_LEVELS, clean_text
 from bot.planning.rules import (
     GoalAction,
     allowed,
@@ -32,7 +32,10 @@ def get_goal(session: Session, actor: Employee, goal_id: int) -> Goal:
 
 
 def active_goals_of(session: Session, employee: Employee) -> list[Goal]:
-    """The employee's own active goals, soonest due first (what a check-in asks about)."""
+    """The employee's own active goals, soonest due first (what a check-in asks about).
+
+    Children come loaded too, so the progress of a goal without any is computed without a
+    query (a check-in computes each goal's progress before and after it)."""
     return list(
         session.scalars(
             select(Goal)
@@ -41,7 +44,7 @@ def active_goals_of(session: Session, employee: Employee) -> list[Goal]:
                 Goal.owner_id == employee.id,
                 Goal.status == GoalStatus.ACTIVE.value,
             )
-            .options(selectinload(Goal.key_results))
+            .options(selectinload(Goal.key_results), selectinload(Goal.children))
             .order_by(*_ORDER)
         )
     )
@@ -55,11 +58,13 @@ def visible_goals(session: Session, actor: Employee) -> list[Goal]:
 def goals_owned_by(
     session: Session, employee: Employee, statuses: tuple[str, ...] | None = None
 ) -> list[Goal]:
-    """Personal goals of the employee plus the team and company goals they created."""
+    """Personal goals of the employee plus the team and company goals they created (with
+    their key results and children loaded, for computing their progress)."""
     query = select(Goal).where(Goal.team_id == employee.team_id, Goal.owner_id == employee.id)
     if statuses is not None:
         query = query.where(Goal.status.in_(statuses))
-    goals = list(session.scalars(query.options(selectinload(Goal.key_results)).order_by(*_ORDER)))
+    loaded = query.options(selectinload(Goal.key_results), selectinload(Goal.children))
+    goals = list(session.scalars(loaded.order_by(*_ORDER)))
     rank = {s: i for i, s in enumerate(OPEN_STATUSES + (GoalStatus.COMPLETED.value,))}
     return sorted(goals, key=lambda g: rank.get(g.status, len(rank)))
 
@@ -89,18 +94,23 @@ def _is_theirs(actor: Employee, goal: Goal) -> bool:
 
 
 def team_goals(session: Session, actor: Employee) -> list[Goal]:
-    """Open company goals and the goals of the actor's team: what their work contributes to."""
+    """Open company goals and the goals of the actor's team: what their work contributes to.
+
+    One query per level rather than one with OR, so each reads only the goals of its level
+    (ix_goals_team_level_status), not every open goal of the workspace (every Home shows
+    these)."""
     query = select(Goal).where(
         Goal.team_id == actor.team_id,
         Goal.status.in_([GoalStatus.ACTIVE.value, GoalStatus.COMPLETED.value]),
         Goal.owner_id != actor.id,
     )
-    level_filter = Goal.level == GoalLevel.COMPANY.value
+    found = list(
+        session.scalars(query.where(Goal.level == GoalLevel.COMPANY.value).order_by(*_ORDER))
+    )
     if actor.org_team_id is not None:
-        level_filter = level_filter | (
-            (Goal.level == GoalLevel.TEAM.value) & (Goal.org_team_id == actor.org_team_id)
-        )
-    return list(session.scalars(query.where(level_filter).order_by(Goal.level, *_ORDER)))
+        own_team = (Goal.level == GoalLevel.TEAM.value) & (Goal.org_team_id == actor.org_team_id)
+        found += session.scalars(query.where(own_team).order_by(*_ORDER))
+    return found
 
 
 def alignable_parents(
@@ -122,7 +132,7 @@ def alignable_parents(
         Goal.level.in_([str(v) for v in levels]),
         Goal.status != GoalStatus.ABANDONED.value,
     )
-    words = text.strip().lower()
+    words = clean_text(text).lower()  # typed into the search box: PostgreSQL refuses NUL
     if words:
         query = query.where(func.lower(Goal.title).contains(words, autoescape=True))
     excluded = descendants_of(goal) if goal is not None else set()
