@@ -26,6 +26,8 @@ from storage.goals import (
 )
 from storage.models import Employee
 
+_ID_CHUNK = 500  # ids per query, well within every driver's limit on parameters
+
 
 def key_result_progress(key_result: KeyResult) -> float:
     """0..1. A metric moves from start to target (either direction); a check is done or not."""
@@ -71,38 +73,42 @@ def _loaded_leaf(goal: Goal) -> bool:
 
 
 def progress_of(session: Session, goals: Iterable[Goal]) -> dict[int, float]:
-    """goal_progress of each goal (by id), reading the goals' subtrees and their key results
-    in two queries (after flushing pending changes, so an update made in this transaction
-    counts). The rules and the order of the sums are those of `_progress`."""
+    """goal_progress of each goal (by id), reading the goals' subtrees in one recursive query
+    and their key results by id — quicker on both databases than by a subquery — after
+    flushing pending changes, so an update made in this transaction counts. The rules and the
+    order of the sums are those of `_progress`."""
     roots = sorted({goal.id for goal in goals if goal.id is not None})
     if not roots:
         return {}
     tree = select(Goal.id).where(Goal.id.in_(roots)).cte("goal_tree", recursive=True)
     tree = tree.union(select(Goal.id).where(Goal.parent_id == tree.c.id))
-    in_tree = Goal.id.in_(select(tree.c.id))
     nodes: dict[int, tuple[int | None, str, float]] = {}
     children: dict[int, list[int]] = defaultdict(list)
     for goal_id, parent_id, status, weight in session.execute(
-        select(Goal.id, Goal.parent_id, Goal.status, Goal.weight).where(in_tree).order_by(Goal.id)
+        select(Goal.id, Goal.parent_id, Goal.status, Goal.weight)
+        .where(Goal.id.in_(select(tree.c.id)))
+        .order_by(Goal.id)
     ):
         nodes[goal_id] = (parent_id, status, weight)
     for goal_id, (parent_id, _, _) in nodes.items():
         if parent_id is not None and parent_id in nodes:
             children[parent_id].append(goal_id)
     own: dict[int, list[float]] = defaultdict(list)
-    for goal_id, kind, start, target, current, done in session.execute(
-        select(
-            KeyResult.goal_id,
-            KeyResult.kind,
-            KeyResult.start_value,
-            KeyResult.target_value,
-            KeyResult.current_value,
-            KeyResult.done,
-        )
-        .where(KeyResult.goal_id.in_(select(tree.c.id)))
-        .order_by(KeyResult.goal_id, KeyResult.position, KeyResult.id)
-    ):
-        own[goal_id].append(_kr_progress(kind, start, target, current, done))
+    ids = sorted(nodes)
+    for start in range(0, len(ids), _ID_CHUNK):  # ids, not a subquery: PostgreSQL plans it well
+        for goal_id, kind, begin, target, current, done in session.execute(
+            select(
+                KeyResult.goal_id,
+                KeyResult.kind,
+                KeyResult.start_value,
+                KeyResult.target_value,
+                KeyResult.current_value,
+                KeyResult.done,
+            )
+            .where(KeyResult.goal_id.in_(ids[start : start + _ID_CHUNK]))
+            .order_by(KeyResult.goal_id, KeyResult.position, KeyResult.id)
+        ):
+            own[goal_id].append(_kr_progress(kind, begin, target, current, done))
 
     def walk(goal_id: int, seen: frozenset[int]) -> float:
         _, status, _ = nodes[goal_id]

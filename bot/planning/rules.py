@@ -148,7 +148,12 @@ def visible_clause(actor: Employee) -> ColumnElement[bool]:
     owners_of_reports = (
         select(owner.id)
         .join(manager, owner.manager_id == manager.id)
-        .where(manager.id == actor.id, manager.active.is_(True), owner.id != actor.id)
+        .where(
+            owner.team_id == actor.team_id,  # lets the database use (team_id, manager_id)
+            manager.id == actor.id,
+            manager.active.is_(True),
+            owner.id != actor.id,
+        )
     )
     visible = [
         Goal.level.in_([GoalLevel.COMPANY.value, GoalLevel.TEAM.value]),
