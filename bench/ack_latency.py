@@ -443,6 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     requests_ = plan(size, args.warmup + args.requests, period_key, args.seed, args.kinds)
     acknowledged_ids = _acknowledged_ids(requests_)
     database = "postgresql" if args.database_url else "sqlite"
+    load_before = os.getloadavg()[0]
+    if load_before > 0.5:
+        print(f"warning: load average {load_before:.1f}: something else is using the CPUs")
     fake = FakeSlackProcess(size.employees)
     try:
         if args.database_url:
@@ -482,7 +485,12 @@ def main(argv: list[str] | None = None) -> int:
         "warmup": args.warmup,
         "concurrency": args.concurrency,
         "waitress_threads": WAITRESS_THREADS,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
+        },
         "app": app,
         "bare": bare,
         "ratio": ratio,
