@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -150,10 +151,12 @@ def serve(kind: str, database_url: str, api_url: str) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     db = Database(database_url)
+    after_ack = None
     if kind == "app":
         services = Services(settings, db, SystemClock(), make_web_client(settings))
         register_workspace(services)
         app = create_app(services)
+        after_ack = services.after_ack
     else:
         app = App(
             token=TOKEN,
@@ -170,7 +173,7 @@ def serve(kind: str, database_url: str, api_url: str) -> None:
         app.view("monitoring_checkin")(only_ack)
         app.action("monitoring_ack")(only_ack)
     server = create_server(
-        make_wsgi_app(app, db), host="127.0.0.1", port=0, threads=WAITRESS_THREADS
+        make_wsgi_app(app, db, after_ack), host="127.0.0.1", port=0, threads=WAITRESS_THREADS
     )
     print(json.dumps({"port": server.effective_port}), flush=True)
     server.run()
@@ -196,6 +199,10 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
+        if _wrapper(self.kind):  # a profiler writes its report on Ctrl-C
+            self.process.send_signal(signal.SIGINT)
+            with suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=20)
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -204,10 +211,16 @@ class Server:
             self.process.wait(timeout=10)
 
 
+def _wrapper(kind: str) -> list[str]:
+    """A command to run the server under, from BENCH_WRAP_APP / BENCH_WRAP_BARE, e.g.
+    `py-spy record -f raw -o app.raw --` to see where the app spends its time."""
+    return os.environ.get(f"BENCH_WRAP_{kind.upper()}", "").split()
+
+
 def start_server(kind: str, database_url: str, api_url: str, workdir: Path) -> Server:
     log = workdir / f"{kind}.log"
     process = subprocess.Popen(
-        [sys.executable, __file__, "serve", kind, database_url, api_url],
+        [*_wrapper(kind), sys.executable, __file__, "serve", kind, database_url, api_url],
         stdout=subprocess.PIPE,
         stderr=log.open("w"),
         text=True,
@@ -215,6 +228,8 @@ def start_server(kind: str, database_url: str, api_url: str, workdir: Path) -> S
     )
     assert process.stdout is not None
     line = process.stdout.readline()
+    while line and not line.startswith("{"):  # a wrapper's own output comes first
+        line = process.stdout.readline()
     if not line:
         raise SystemExit(f"the {kind} server did not start:\n{log.read_text()[-3000:]}")
     url = f"http://127.0.0.1:{json.loads(line)['port']}"

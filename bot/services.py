@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
+from bot.after_ack import AfterAck
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
@@ -19,6 +20,7 @@ class Services:
     db: Database
     clock: Clock
     client: WebClient
+    after_ack: AfterAck = field(default_factory=AfterAck)
 
     def translator_for(
         self, employee: Employee | None, slack_locale: str | None = None

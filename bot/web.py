@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.after_ack import AfterAck
 from storage.db import Database
 
 StartResponse = Callable[..., Any]
@@ -20,8 +21,10 @@ EVENTS_PATH = "/slack/events"
 
 
 def make_wsgi_app(
-    app: App, db: Database
+    app: App, db: Database, after_ack: AfterAck | None = None
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """`after_ack`, when given, learns which requests are still unanswered, so the work queued
+    after earlier acks waits for them (bot/after_ack.py)."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -36,7 +39,10 @@ def make_wsgi_app(
             )
             return [body]
         if path == EVENTS_PATH and method == "POST":
-            return slack(environ, start_response)
+            if after_ack is None:
+                return slack(environ, start_response)
+            with after_ack.answering():
+                return slack(environ, start_response)
         body = b"not found"
         start_response(
             "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
@@ -46,7 +52,16 @@ def make_wsgi_app(
     return application
 
 
-def serve(app: App, db: Database, host: str, port: int, threads: int = 8) -> None:
+def serve(
+    app: App,
+    db: Database,
+    host: str,
+    port: int,
+    threads: int = 8,
+    after_ack: AfterAck | None = None,
+) -> None:
     from waitress import serve as waitress_serve
 
-    waitress_serve(make_wsgi_app(app, db), host=host, port=port, threads=threads, ident="kinerja")
+    waitress_serve(
+        make_wsgi_app(app, db, after_ack), host=host, port=port, threads=threads, ident="kinerja"
+    )

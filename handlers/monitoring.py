@@ -50,9 +50,8 @@ from bot.scheduler import zone_of
 from bot.services import Services
 from handlers import monitoring_admin
 from handlers.commands import CommandRequest, subcommand
-from handlers.home import publish_home
 from handlers.people import acting_employee
-from handlers.slack_calls import open_view
+from handlers.slack_calls import open_view, publish_homes
 from storage.checkins import ObstacleStatus
 from storage.models import Employee
 
@@ -208,10 +207,7 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors=inline_errors(tr, view, first))
             return
         ack()
-        try:
-            publish_home(services, client, team_id, user_id)
-        except Exception as error:  # best effort: the check-in is saved either way
-            log.info("home not refreshed after a check-in: %s", error)
+        publish_homes(services, client, team_id, {user_id})
 
     def acknowledge(
         ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond
@@ -323,7 +319,7 @@ def register(app: App, services: Services) -> None:
             if refusal is not None:
                 tell(respond, tr(refusal))
             if (body.get("container") or {}).get("type") == "view":
-                publish_home(services, client, team_id, user_id)
+                publish_homes(services, client, team_id, {user_id})
 
         return handle
 

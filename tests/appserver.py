@@ -45,6 +45,7 @@ class RunningApp:
     _thread: threading.Thread
 
     def stop(self) -> None:
+        self.services.after_ack.wait_idle(5)  # no Home is being built from a closing database
         self._server.close()  # type: ignore[attr-defined]
         self._thread.join(timeout=5)
 
@@ -53,7 +54,9 @@ def start_app(settings: Settings, db: Database, clock: FixedClock) -> RunningApp
     services = Services(settings, db, clock, make_web_client(settings))
     register_workspace(services)
     app = create_app(services)
-    server = create_server(make_wsgi_app(app, db), host="127.0.0.1", port=0, threads=4)
+    server = create_server(
+        make_wsgi_app(app, db, services.after_ack), host="127.0.0.1", port=0, threads=4
+    )
     thread = threading.Thread(target=_serve_until_closed, args=(server,), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
