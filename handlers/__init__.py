@@ -15,11 +15,13 @@ def register_listeners(app: App, services: Services) -> None:
         monitoring,
         nominations,
         planning,
+        prompt_ack,
         reporting,
         review,
         reward,
     )
 
+    prompt_ack.register(app)
     middleware.register(app, services)
     commands.register(app, services)
     home.register(app, services)
