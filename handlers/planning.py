@@ -69,7 +69,7 @@ log = logging.getLogger(__name__)
 REFUSALS = (GoalConflict, GoalNotFound, PermissionDenied)
 
 
-@subcommand("goal")
+@subcommand("goal", read_only=True)
 def goal_command(req: CommandRequest) -> None:
     """`/kinerja goal` opens the form; `/kinerja goal edit 12` opens goal 12 in it."""
     goal_id: int | None = None
@@ -90,7 +90,7 @@ def goal_command(req: CommandRequest) -> None:
     open_view(req.services.client, str(req.command.get("trigger_id")), view)
 
 
-@subcommand("goals")
+@subcommand("goals", read_only=True)
 def goals_command(req: CommandRequest) -> None:
     goals = goals_owned_by(req.session, req.employee)
     rows = [(goal, alignment_chain(req.session, goal)) for goal in goals]

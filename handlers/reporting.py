@@ -32,7 +32,7 @@ def _say(req: CommandRequest, text: str) -> None:
     req.respond(response_type="ephemeral", replace_original=False, text=text)
 
 
-@subcommand("report")
+@subcommand("report", read_only=True)
 def report_command(req: CommandRequest) -> None:
     req.ack()
     tr, settings = req.tr, req.services.settings
