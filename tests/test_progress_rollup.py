@@ -149,3 +149,25 @@ def test_only_large_company_goals_are_kept_and_only_for_a_while(
         later = rollup.time.monotonic() + rollup.CACHE_SECONDS + 1
         monkeypatch.setattr(rollup, "time", SimpleNamespace(monotonic=lambda: later))
         assert rollup.rollup_progress(session, [goal]) == {goal.id: 0.8}  # … for a while
+
+
+def test_a_large_team_goal_is_kept_for_a_while_and_a_small_one_never(
+    db: Database, workspace: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.planning import rollup
+
+    with db.session(dry_run=True) as session:
+        goal, kr = _company_goal_with_one_key_result(session, clock.now())
+        goal.level = "team"  # a team's goal with one key result: one goal in its tree
+        session.flush()
+        assert rollup.rollup_progress(session, [goal]) == {goal.id: 0.2}
+        kr.current_value = 5.0
+        assert rollup.rollup_progress(session, [goal]) == {goal.id: 0.5}  # small: afresh
+
+        monkeypatch.setattr(rollup, "TEAM_CACHE_FROM", 1)  # as if 300 goals were under it
+        assert rollup.rollup_progress(session, [goal]) == {goal.id: 0.5}
+        kr.current_value = 8.0
+        assert rollup.rollup_progress(session, [goal]) == {goal.id: 0.5}  # kept …
+        later = rollup.time.monotonic() + rollup.CACHE_SECONDS + 1
+        monkeypatch.setattr(rollup, "time", SimpleNamespace(monotonic=lambda: later))
+        assert rollup.rollup_progress(session, [goal]) == {goal.id: 0.8}  # … for a while

@@ -72,7 +72,9 @@ def _loaded_leaf(goal: Goal) -> bool:
     return "children" not in inspect(goal).unloaded and not goal.children
 
 
-def progress_of(session: Session, goals: Iterable[Goal]) -> dict[int, float]:
+def progress_of(
+    session: Session, goals: Iterable[Goal], sizes: dict[int, int] | None = None
+) -> dict[int, float]:
     """goal_progress of each goal (by id), reading the goals' subtrees in one recursive query
     and their key results by id — quicker on both databases than by a subquery — after
     flushing pending changes, so an update made in this transaction counts. The rules and the
@@ -127,7 +129,21 @@ def progress_of(session: Session, goals: Iterable[Goal]) -> dict[int, float]:
         values = own.get(goal_id)
         return sum(values) / len(values) if values else 0.0
 
+    if sizes is not None:  # how many goals each root has under it, itself included
+        for goal_id in roots:
+            if goal_id in nodes:
+                sizes[goal_id] = _subtree_size(goal_id, children)
     return {goal_id: walk(goal_id, frozenset()) for goal_id in roots if goal_id in nodes}
+
+
+def _subtree_size(root: int, children: dict[int, list[int]]) -> int:
+    seen, stack = {root}, [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return len(seen)
 
 
 def _progress(goal: Goal, seen: frozenset[int]) -> float:

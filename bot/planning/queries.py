@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.permissions import Action, can
 from bot.planning.errors import GoalNotFound
 from bot.planning.forms import PARENT_LEVELS, clean_text
 from bot.planning.rules import (
@@ -70,17 +71,23 @@ def goals_owned_by(
 
 
 def pending_approvals_for(session: Session, actor: Employee) -> list[Goal]:
-    """Personal goals waiting for this person's agreement (reports', or escalated to HR)."""
-    candidates = session.scalars(
-        select(Goal)
-        .where(
-            visible_clause(actor),
-            Goal.level == GoalLevel.PERSONAL.value,
-            Goal.status == GoalStatus.PENDING_APPROVAL.value,
-            Goal.owner_id != actor.id,
+    """Personal goals waiting for this person's agreement (reports', or escalated to HR).
+
+    Asked on every App Home. Someone who may agree only as a manager of record (not admin,
+    not HR) is looked for among their direct reports' goals alone: for most people that is
+    nobody's, found by index instead of by reading every pending goal they may see."""
+    where = [
+        visible_clause(actor),
+        Goal.level == GoalLevel.PERSONAL.value,
+        Goal.status == GoalStatus.PENDING_APPROVAL.value,
+        Goal.owner_id != actor.id,
+    ]
+    if not (can(actor, Action.APPROVE_ANY_GOAL) or can(actor, Action.APPROVE_UNMANAGED_GOAL)):
+        reports = select(Employee.id).where(
+            Employee.team_id == actor.team_id, Employee.manager_id == actor.id
         )
-        .order_by(Goal.updated_at, Goal.id)
-    )
+        where.append(Goal.owner_id.in_(reports))
+    candidates = session.scalars(select(Goal).where(*where).order_by(Goal.updated_at, Goal.id))
     return [goal for goal in candidates if can_approve(actor, goal) and _is_theirs(actor, goal)]
 
 
