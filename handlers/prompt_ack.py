@@ -50,7 +50,10 @@ def register(app: App) -> None:
     def prompt_ack(
         req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
-        if "ack" not in req.context:
+        current = req.context.get("ack")
+        # Bolt made a plain Ack already, to offer it to this middleware's arguments; nobody
+        # has used it yet, so every later middleware and the listener get this one instead.
+        if current is None or (type(current) is Ack and current.response is None):
             req.context["ack"] = PromptAck()
         return next()
 

@@ -176,10 +176,12 @@ def update_key_result(
 ) -> KeyResult:
     """Move one key result of an active goal; the history keeps the old and new values and
     where the update came from ("manual", "checkin", …)."""
-    key_result = session.scalar(
-        select(KeyResult).where(KeyResult.id == key_result_id, KeyResult.team_id == actor.team_id)
-    )
-    if key_result is None or not can_view(actor, key_result.goal):
+    # By primary key: a key result already loaded (a check-in's form loads them all) costs no
+    # query, and no autoflush that would split the check-in's inserts into single statements.
+    key_result = session.get(KeyResult, key_result_id)
+    if key_result is None or key_result.team_id != actor.team_id:
+        raise GoalNotFound(key_result_id)
+    if not can_view(actor, key_result.goal):
         raise GoalNotFound(key_result_id)
     goal = key_result.goal
     require_goal(actor, GoalAction.UPDATE_PROGRESS, goal)

@@ -77,12 +77,13 @@ def pending_approvals_for(session: Session, actor: Employee) -> list[Goal]:
     not HR) is looked for among their direct reports' goals alone: for most people that is
     nobody's, found by index instead of by reading every pending goal they may see."""
     where = [
-        visible_clause(actor),
         Goal.level == GoalLevel.PERSONAL.value,
         Goal.status == GoalStatus.PENDING_APPROVAL.value,
         Goal.owner_id != actor.id,
     ]
-    if not (can(actor, Action.APPROVE_ANY_GOAL) or can(actor, Action.APPROVE_UNMANAGED_GOAL)):
+    if can(actor, Action.APPROVE_ANY_GOAL) or can(actor, Action.APPROVE_UNMANAGED_GOAL):
+        where.append(visible_clause(actor))
+    else:  # a manager sees their reports' goals: `can_approve` below checks it again
         reports = select(Employee.id).where(
             Employee.team_id == actor.team_id, Employee.manager_id == actor.id
         )
