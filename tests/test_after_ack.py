@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from bot.after_ack import AfterAck
 
 
@@ -40,7 +42,9 @@ def test_work_runs_after_max_delay_even_if_requests_never_stop() -> None:
     assert time.monotonic() - started >= 0.19
 
 
-def test_a_failing_task_is_logged_and_the_next_still_runs(caplog: object) -> None:
+def test_a_failing_task_is_logged_and_the_next_still_runs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     queue = AfterAck()
     ran = threading.Event()
 
@@ -51,14 +55,19 @@ def test_a_failing_task_is_logged_and_the_next_still_runs(caplog: object) -> Non
     queue.submit("fine", ran.set)
     assert ran.wait(2)
     assert queue.wait_idle(2)
-    assert "work after an acknowledgement failed" in caplog.text  # type: ignore[attr-defined]
+    assert "work after an acknowledgement failed" in caplog.text
 
 
 def test_a_full_queue_drops_new_keys_and_counts_them() -> None:
     queue = AfterAck(max_pending=2)
-    gate = threading.Event()
-    queue.submit("blocker", gate.wait)
-    time.sleep(0.05)  # the worker has taken the blocker; the queue is empty again
+    gate, taken = threading.Event(), threading.Event()
+
+    def blocker() -> None:
+        taken.set()
+        gate.wait()
+
+    queue.submit("blocker", blocker)
+    assert taken.wait(5)  # the worker holds the blocker; the queue is empty again
     ran: list[int] = []
     for n in range(4):
         queue.submit(n, lambda n=n: ran.append(n))  # type: ignore[misc]
