@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.ack_requests import KINDS, Request, plan, sign, split  # noqa: E402
@@ -58,6 +58,7 @@ from bot.config import normalise_database_url  # noqa: E402
 from storage.checkins import Checkin  # noqa: E402
 from storage.db import Database, make_engine  # noqa: E402
 from storage.migrate import MIGRATIONS, upgrade  # noqa: E402
+from storage.models import Employee  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 TOKEN = "xoxb-bench"
@@ -65,6 +66,8 @@ SECRET = "bench-signing-secret"
 TARGET_P99_MS = 300.0
 TARGET_RATIO = 1.5
 WAITRESS_THREADS = 8
+# A quarter of the people have their App Home open: they check in from it (bot/home_watch.py).
+WATCHING = 0.25
 
 
 # ------------------------------------------------------------------------------ fake Slack
@@ -391,6 +394,20 @@ def upgrade_and_seed(url: str, size: Size, now: datetime) -> None:
         db.dispose()
 
 
+def mark_watching(database_url: str, share: float, now: datetime) -> None:
+    """Every n-th person (by id) opened their App Home ten minutes ago."""
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            session.execute(
+                update(Employee)
+                .where((Employee.id * 7919) % 1000 < round(share * 1000))
+                .values(home_opened_at=now - timedelta(minutes=10))
+            )
+    finally:
+        db.dispose()
+
+
 def verify(database_url: str, period_key: str, acknowledged_ids: list[int]) -> dict[str, int]:
     """What the app really wrote: check-ins filed this week and check-ins acknowledged."""
     db = Database(database_url)
@@ -422,12 +439,21 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fresh", action="store_true", help="seed again, ignoring the cache")
     parser.add_argument("--seed", type=int, default=8, help="random seed of the request mix")
     parser.add_argument(
+        "--watching",
+        type=float,
+        default=WATCHING,
+        help="share of people who opened their App Home in the last hour, whose Home a change "
+        f"republishes (default {WATCHING})",
+    )
+    parser.add_argument(
         "--kinds", default=",".join(KINDS), help=f"request kinds to send (default {KINDS})"
     )
     args = parser.parse_args(argv)
     args.kinds = tuple(kind for kind in args.kinds.split(",") if kind)
     if not args.kinds or set(args.kinds) - set(KINDS):
         parser.error(f"--kinds: choose from {', '.join(KINDS)}")
+    if not 0 <= args.watching <= 1:
+        parser.error("--watching: a share between 0 and 1")
     args.size = QUICK if args.quick else FULL
     args.requests = args.requests or (300 if args.quick else 2000)
     args.warmup = args.warmup if args.warmup is not None else max(20, args.requests // 10)
@@ -468,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             opened = sqlite_database(size, now, args.fresh)
         with opened as database_url:
+            mark_watching(database_url, args.watching, now)
             print(
                 f"{args.requests:,} requests (+{args.warmup} warm-up) at concurrency "
                 f"{args.concurrency}, {database}, {size.key}"
@@ -490,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
         "acknowledged": len(acknowledged_ids),
     }
     print(f"written by the app: {written}, expected {expected}")
+    homes = app["slack_calls"].get("views.publish ok", 0)
+    print(f"App Homes republished: {homes} ({args.watching:.0%} of people have theirs open)")
     print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
     report = {
         "at": now.isoformat(timespec="seconds"),
@@ -499,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests": args.requests,
         "warmup": args.warmup,
         "concurrency": args.concurrency,
+        "watching_home": args.watching,
         "waitress_threads": WAITRESS_THREADS,
         "machine": {
             "cpus": os.cpu_count(),

@@ -1,4 +1,5 @@
-"""The App Home tab, published whenever a person opens it and after what changes it."""
+"""The App Home tab, published whenever a person opens it and, while they may be looking at
+it, after what changes it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.home import HomeContext, home_view
 from bot.directory import employee_by_slack_id
+from bot.home_watch import note_home_opened, open_worth_noting, watching_home
 from bot.services import Services
 from handlers.people import acting_employee
 from storage.models import Employee
@@ -20,34 +22,62 @@ from storage.models import Employee
 log = logging.getLogger(__name__)
 
 
-def publish_home(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
-    """Building a Home reads a lot and writes nothing, so it runs in a read-only session that
-    does not hold SQLite's write lock while it works; only someone Kinerja has never met is
-    first added from Slack's directory, in a session of its own."""
+def publish_home(
+    services: Services, client: WebClient, team_id: str, user_id: str, *, opened: bool = False
+) -> None:
+    """Build and publish one Home: always when its owner has just `opened` it (and the opening
+    is remembered), after a change only if they opened it lately (bot/home_watch.py).
+
+    Building reads a lot and writes nothing, so it runs in a read-only session that does not
+    hold SQLite's write lock while it works; only someone Kinerja has never met is first added
+    from Slack's directory, in a session of its own."""
+    now = services.clock.now()
     with services.db.session(read_only=True) as session:
         employee = employee_by_slack_id(session, team_id, user_id)
-        view = _view(services, session, employee) if employee is not None else None
-    if view is None:
+        if not opened and (employee is None or not watching_home(employee, now)):
+            return  # nobody is looking: built fresh when they next open it
+        view: dict[str, Any] = {}
+        note = False
+        if employee is not None:
+            view = _view(services, session, employee)
+            note = opened and open_worth_noting(employee, now)
+    if employee is None:
         with services.db.session() as session:
             employee = acting_employee(session, services, team_id, user_id)
             if employee is None:
                 return
             view = _view(services, session, employee)
+            note_home_opened(session, employee.id, now)
+    elif note:
+        with services.db.session() as session:
+            note_home_opened(session, employee.id, now)
     client.views_publish(user_id=user_id, view=view)
 
 
 def publish_homes(services: Services, client: WebClient, team_id: str, users: set[str]) -> None:
-    """Queue a republish of each affected person's App Home; one failing does not stop the
-    rest, and a Home queued twice is built once, from the newer state."""
+    """After a change: queue a republish of each affected person's App Home, done only for
+    those who may be looking at it; one failing does not stop the rest, and a Home queued twice
+    is built once, from the newer state."""
     for user_id in sorted(users):
         services.after_ack.submit(
             ("home", team_id, user_id), partial(_publish_one, services, client, team_id, user_id)
         )
 
 
-def _publish_one(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
+def _home_opened(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
+    """Queued under its own key, so a change queued just after cannot replace the opening (the
+    Home would then be skipped as unwatched, and the opening forgotten)."""
+    services.after_ack.submit(
+        ("home-opened", team_id, user_id),
+        partial(_publish_one, services, client, team_id, user_id, opened=True),
+    )
+
+
+def _publish_one(
+    services: Services, client: WebClient, team_id: str, user_id: str, *, opened: bool = False
+) -> None:
     try:
-        publish_home(services, client, team_id, user_id)
+        publish_home(services, client, team_id, user_id, opened=opened)
     except SlackApiError as error:
         log.warning("views.publish for %s failed: %s", user_id, error.response.get("error"))
     except Exception:  # a broken Home section must not stop the others' republishing
@@ -63,6 +93,6 @@ def register(app: App, services: Services) -> None:
     def app_home_opened(event: dict[str, Any], context: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        publish_homes(services, client, context["team_id"], {event["user"]})
+        _home_opened(services, client, context["team_id"], event["user"])
 
     app.event("app_home_opened")(app_home_opened)

@@ -100,6 +100,8 @@ class Employee(Base):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     away_until: Mapped[date | None] = mapped_column(Date)
+    # Last time Slack said this person opened their App Home (see bot/home_watch.py).
+    home_opened_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from waitress.server import create_server
 
@@ -15,7 +17,11 @@ from bot.services import Services
 from bot.slack_client import make_web_client
 from bot.web import make_wsgi_app
 from storage.db import Database
+from tests.fakeslack import FakeSlack
 from tests.signed import SlackRequests
+from tests.waiting import wait_for
+
+_home_events = itertools.count(1)
 
 
 def settings_for(database_url: str, api_url: str, **overrides: str) -> Settings:
@@ -62,3 +68,19 @@ def start_app(settings: Settings, db: Database, clock: FixedClock) -> RunningApp
     url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
     slack = SlackRequests(f"{url}/slack/events", settings.slack_signing_secret)
     return RunningApp(services, url, slack, server, thread)
+
+
+def open_home(app: RunningApp, fake: FakeSlack, user: str) -> dict[str, Any]:
+    """Open the App Home tab and wait for the newly published view. From then on, for an hour
+    of the app's clock, changes that touch this person republish their Home too."""
+    before = fake.views_published.get(user)
+    app.slack.event(
+        {"type": "app_home_opened", "user": user, "tab": "home", "channel": f"D{user}"},
+        event_id=f"EvHome{next(_home_events)}",
+    )
+
+    def probe() -> dict[str, Any]:
+        view = fake.views_published.get(user)
+        return dict(view) if view is not None and view is not before else {}
+
+    return wait_for(probe)

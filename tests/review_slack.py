@@ -3,7 +3,6 @@ comes back with `state.values[block_id][action_id]` for every input block."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 from collections.abc import Iterable
@@ -19,7 +18,6 @@ from tests.fakeslack import FakeSlack, Message
 from tests.waiting import wait_for
 
 TEAM = {"id": "T0001", "domain": "acme"}
-_events = itertools.count(1)
 
 
 def element_state(element: dict[str, Any], typed: Any = None) -> dict[str, Any]:
@@ -174,18 +172,3 @@ def texts(blocks: Iterable[dict[str, Any]]) -> str:
 
 def ephemerals(fake: FakeSlack) -> list[str]:
     return [str(r.get("text", "")) for r in fake.responses]
-
-
-def open_home(app: RunningApp, fake: FakeSlack, user: str) -> dict[str, Any]:
-    """Open the App Home tab and wait for the newly published view."""
-    before = fake.views_published.get(user)
-    app.slack.event(
-        {"type": "app_home_opened", "user": user, "tab": "home", "channel": f"D{user}"},
-        event_id=f"EvReview{next(_events)}",
-    )
-
-    def probe() -> dict[str, Any]:
-        view = fake.views_published.get(user)
-        return dict(view) if view is not None and view is not before else {}
-
-    return wait_for(probe)

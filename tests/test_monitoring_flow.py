@@ -18,7 +18,7 @@ from storage.checkins import Checkin, CheckinKeyResultUpdate, CheckinSchedule, O
 from storage.db import Database
 from storage.goals import Goal, GoalEvent, KeyResult
 from storage.models import Employee, OutboxMessage
-from tests.appserver import RunningApp
+from tests.appserver import RunningApp, open_home
 from tests.fakeslack import FakeSlack, Message
 from tests.monitoring_fixtures import TEAM_ID, only_monitoring_tasks, person
 from tests.monitoring_slack import (
@@ -476,20 +476,19 @@ def test_home_shows_the_checkin_and_open_obstacles(
 ) -> None:
     app, fake = running_app, fake_slack
     prompt = _prompted(db, app, fake, clock)
+    before_checkin = open_home(app, fake, "UEMP")  # Eko checks in with his Home open
+    assert "not done yet" in texts(before_checkin["blocks"])
     view = _open_checkin(app, fake, prompt)
     submit(app, "UEMP", view, {"mood": "4", "obstacles": "Laptop <!channel> broken"}, fake=fake)
-    event = {"type": "app_home_opened", "user": "UMGR", "tab": "home", "event_ts": "1.0"}
-    app.slack.event(event, event_id="EvHome1")
-    home = wait_for(lambda: fake.views_published.get("UMGR"))
-    assert home is not None
+    home = open_home(app, fake, "UMGR")
     shown = texts(home["blocks"])
     assert "<@UEMP>: Laptop &lt;!channel&gt; broken" in shown
     assert "1 check-in menunggu" in shown
     obstacle = _obstacles(db)[0]
     assert ("monitoring_obstacle_help", str(obstacle.id)) in buttons(home["blocks"])
-    employee_home = wait_for(lambda: fake.views_published.get("UEMP"))  # refreshed on submit
-    assert employee_home is not None
-    assert "Your check-in for *week 48" in texts(employee_home["blocks"])
+    employee_home = fake.views_published["UEMP"]  # refreshed on submit: he was looking
+    assert employee_home is not before_checkin
+    assert ":white_check_mark: Your check-in for *week 48" in texts(employee_home["blocks"])
     assert ("monitoring_obstacle_resolve", str(obstacle.id)) in buttons(employee_home["blocks"])
     before = len(fake.calls_to("views.publish"))
     click(app, fake, "UEMP", "monitoring_obstacle_resolve", str(obstacle.id), home=True)
@@ -497,6 +496,38 @@ def test_home_shows_the_checkin_and_open_obstacles(
     assert _obstacles(db)[0].status == "resolved"
     drain(db, fake, clock)
     assert not [m for m in fake.messages_in("UEMP") if "marked this obstacle" in m.text]
+
+
+def test_a_home_nobody_is_looking_at_is_built_when_opened_not_on_every_change(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    """Eko checks in from the prompt in his DMs: his Home, never opened, is not rebuilt. When he
+    opens it, it shows the check-in; a change within the hour republishes it, one after the
+    hour does not (he is no longer taken to be looking at it)."""
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    submit(app, "UEMP", _open_checkin(app, fake, prompt), {"mood": "4"}, fake=fake)
+    assert "UEMP" not in fake.views_published
+    home = open_home(app, fake, "UEMP")
+    assert ":white_check_mark: Your check-in for *week 48" in texts(home["blocks"])
+    with db.session() as session:
+        eko = session.scalar(select(Employee).where(Employee.slack_id == "UEMP"))
+        assert eko is not None and eko.home_opened_at == clock.now()
+
+    def published() -> int:
+        return len([c for c in fake.calls_to("views.publish") if c.args["user_id"] == "UEMP"])
+
+    clock.advance(minutes=30)
+    count = published()
+    submit(app, "UEMP", _open_checkin(app, fake, prompt), {"mood": "2"}, fake=fake)
+    assert published() == count + 1
+
+    clock.advance(minutes=31)
+    submit(app, "UEMP", _open_checkin(app, fake, prompt), {"mood": "5"}, fake=fake)
+    assert published() == count + 1
+    with db.session() as session:
+        edits = session.scalar(select(Checkin.edits).where(Checkin.period == "2026-W48"))
+    assert edits == 2  # both edits were saved all the same
 
 
 def test_the_modal_with_state_helper_keeps_unchanged_values(

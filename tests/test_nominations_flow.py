@@ -25,7 +25,7 @@ from bot.reward.reward_types import reward_types
 from storage.db import Database
 from storage.models import Employee, OutboxMessage
 from storage.nominations import Nomination
-from tests.appserver import RunningApp, settings_for, start_app
+from tests.appserver import RunningApp, open_home, settings_for, start_app
 from tests.fakeslack import FakeSlack, Message
 from tests.nomination_fixtures import HR_CHANNEL, JUSTIFICATION, approved
 from tests.review_fixtures import TEAM_ID, Org, make_org, review_of, sales_cycle
@@ -35,7 +35,6 @@ from tests.review_slack import (
     drain,
     ephemerals,
     has_button,
-    open_home,
     opened_after,
     submit,
     texts,

@@ -22,7 +22,7 @@ from bot.clock import FixedClock
 from bot.planning import goal_progress
 from storage.db import Database
 from storage.goals import Goal
-from tests.appserver import RunningApp
+from tests.appserver import RunningApp, open_home
 from tests.fakeslack import FakeSlack
 from tests.planning_fixtures import Org, company_goal, make_org, team_goal
 from tests.planning_slack import (
@@ -30,7 +30,6 @@ from tests.planning_slack import (
     drain,
     ephemeral_texts,
     goal_status,
-    home_of,
     last_update,
     opened_after,
     outbox_keys,
@@ -112,6 +111,7 @@ def test_the_whole_planning_flow(
 ) -> None:
     slack = running_app
     ids = goal_ids(db)
+    open_home(slack, fake_slack, "UEMP")  # Eko works from his App Home
 
     # --- Eko opens the modal, adds a key-result row and removes it again, keeping his typing
     modal = open_new_goal(slack, fake_slack, "UEMP")
@@ -159,7 +159,7 @@ def test_the_whole_planning_flow(
     assert "<!channel>" not in request.text
     assert "Team Sales: Sell more → Company: Be the leader" in body
     assert f'"value": "{goal_id}:1"' in body
-    maya_home = home_of(fake_slack, "UMGR")
+    maya_home = open_home(slack, fake_slack, "UMGR")
     assert "Waiting for your approval" in texts(maya_home["blocks"])
 
     # --- Maya asks for changes; an empty reason is refused inline
@@ -400,9 +400,7 @@ def test_everything_renders_in_indonesian(
     wait_for(lambda: goal_status(db, goal_id)[0] == "active")
     drain(db, fake_slack, clock)
     assert "disetujui oleh <@UMGR>" in fake_slack.messages_in("UEMP")[-1].text
-    # The Home is republished after the approval, in the background: wait for that one.
-    wait_for(lambda: "Aktif" in texts(home_of(fake_slack, "UEMP")["blocks"]))
-    home = home_of(fake_slack, "UEMP")
+    home = open_home(running_app, fake_slack, "UEMP")
     assert "Sasaran saya" in texts(home["blocks"]) and "Aktif" in texts(home["blocks"])
     listing = running_app.slack.command("daftar-sasaran", "UEMP").json()
     assert "Sasaran Anda" in texts(listing["blocks"]) and ESCAPED in texts(listing["blocks"])
@@ -471,7 +469,7 @@ def test_the_home_menu_and_approving_from_the_home(
     request = fake_slack.messages[-1]
 
     # Maya approves from her App Home's "Waiting for your approval"
-    maya_home = home_of(fake_slack, "UMGR")
+    maya_home = open_home(running_app, fake_slack, "UMGR")
     assert f'"value": "{goal_id}:1"' in texts(maya_home["blocks"])
     click(running_app, fake_slack, "UMGR", APPROVE, f"{goal_id}:1", view=maya_home)
     wait_for(lambda: goal_status(db, goal_id)[0] == "active")
@@ -481,7 +479,7 @@ def test_the_home_menu_and_approving_from_the_home(
     trigger = click(running_app, fake_slack, "UMGR", APPROVE, f"{goal_id}:1", view=maya_home)
     assert "already approved" in texts(opened_after(fake_slack, trigger)["blocks"])
 
-    home = home_of(fake_slack, "UEMP")
+    home = open_home(running_app, fake_slack, "UEMP")
     menu = next(b for b in home["blocks"] if b.get("block_id") == f"planning_goal_{goal_id}")
     assert [o["value"].split(":")[0] for o in menu["accessory"]["options"]] == [
         "progress",
@@ -514,6 +512,7 @@ def test_the_home_menu_and_approving_from_the_home(
 def test_a_draft_is_resubmitted_from_the_home(
     running_app: RunningApp, fake_slack: FakeSlack, db: Database, org: Org, clock: FixedClock
 ) -> None:
+    open_home(running_app, fake_slack, "UEMP")  # he is looking at it when Maya answers
     modal = open_new_goal(running_app, fake_slack, "UEMP")
     submit(running_app, "UEMP", modal, GOOD)
     goal_id = goal_ids(db)[NASTY]

@@ -24,7 +24,7 @@ from bot.review import cycle_progress
 from storage.db import Database
 from storage.models import Employee, OutboxMessage, Team
 from storage.reviews import Review, ReviewCycle
-from tests.appserver import RunningApp
+from tests.appserver import RunningApp, open_home
 from tests.fakeslack import FakeSlack, Message
 from tests.review_fixtures import (
     COMPETENCIES,
@@ -43,7 +43,6 @@ from tests.review_slack import (
     drain,
     ephemerals,
     has_button,
-    open_home,
     opened_after,
     submit,
     texts,
