@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot import audit
 from bot.config import Settings
@@ -154,6 +154,7 @@ def checkin_form(
         period=period,
         schedule=schedule_for(session, actor),
         goals=goals,
+        # shown in the form only; a submission does not need them
         progress=progress_of(session, goals),
         confidence=_last_confidence(session, actor, [g.id for g in goals]),
         existing=existing,
@@ -167,7 +168,9 @@ def checkin_form(
 
 def _find(session: Session, employee: Employee, period: str) -> Checkin | None:
     return session.scalar(
-        select(Checkin).where(Checkin.employee_id == employee.id, Checkin.period == period)
+        select(Checkin)
+        .where(Checkin.employee_id == employee.id, Checkin.period == period)
+        .options(lazyload(Checkin.employee))  # it is `employee`, already loaded
     )
 
 
@@ -190,11 +193,10 @@ class _Parsed:
     obstacles: list[str]
 
 
-def _validate(form: CheckinForm, answers: CheckinAnswers) -> _Parsed:
+def _validate(questions: tuple[str, ...], goals: list[Goal], answers: CheckinAnswers) -> _Parsed:
     """Every field checked before anything is written; all errors reported at once."""
     errors: dict[str, str] = {}
-    questions = form.schedule.questions
-    krs: dict[int, KeyResult] = {kr.id: kr for g in form.goals for kr in g.key_results}
+    krs: dict[int, KeyResult] = {kr.id: kr for g in goals for kr in g.key_results}
     values: dict[int, float] = {}
     for kr_id, text in answers.values.items():
         kr = krs.get(kr_id)
@@ -215,7 +217,7 @@ def _validate(form: CheckinForm, answers: CheckinAnswers) -> _Parsed:
             errors[f"done_{kr_id}"] = "monitoring.error.kr_unknown"
         else:
             done[kr_id] = ticked
-    goal_ids = {g.id for g in form.goals}
+    goal_ids = {g.id for g in goals}
     confidence: dict[int, Confidence] = {}
     for goal_id, text in answers.confidence.items():
         try:
@@ -274,14 +276,14 @@ def submit_checkin(
     must roll back (planning may refuse a value after earlier ones were applied)."""
     require(actor, Action.CHECK_IN)
     period = resolve_period(session, actor, settings, now, answers.period)
-    form = checkin_form(session, actor, settings=settings, now=now, period_key=period.key)
-    parsed = _validate(form, answers)
+    questions = schedule_for(session, actor).questions
+    goals = active_goals_of(session, actor)
+    parsed = _validate(questions, goals, answers)
     checkin, created = _upsert(session, actor, period, now)
-    questions = form.schedule.questions
     checkin.mood = parsed.mood
     for name in ("wins", "support", "plans"):
         setattr(checkin, name, clean_text(getattr(answers, name)) if name in questions else "")
-    _apply_goals(session, actor, checkin, form.goals, parsed, now)
+    _apply_goals(session, actor, checkin, goals, parsed, now)
     if "obstacles" in questions:
         sync_obstacles(session, checkin, parsed.obstacles, now)
     checkin.updated_at = now
@@ -294,7 +296,7 @@ def submit_checkin(
         actor=actor.slack_id,
         action="checkin.submitted" if created else "checkin.edited",
         subject=period.key,
-        detail={"checkin_id": checkin.id, "goals": len(form.goals)},
+        detail={"checkin_id": checkin.id, "goals": len(goals)},
         at=now,
     )
     if created:
@@ -319,6 +321,10 @@ def _upsert(
         updated_at=now,
         edits=0,
         summary_version=0,
+        # a new check-in has none yet: set here, they are not looked up in the database
+        goal_updates=[],
+        kr_updates=[],
+        obstacles=[],
     )
     try:
         with session.begin_nested():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from bot.permissions import Action, can
 from bot.planning.errors import GoalNotFound
@@ -45,7 +45,11 @@ def active_goals_of(session: Session, employee: Employee) -> list[Goal]:
                 Goal.owner_id == employee.id,
                 Goal.status == GoalStatus.ACTIVE.value,
             )
-            .options(selectinload(Goal.key_results), selectinload(Goal.children))
+            .options(
+                selectinload(Goal.key_results),
+                selectinload(Goal.children),
+                lazyload(Goal.owner),  # it is `employee`, already loaded
+            )
             .order_by(*_ORDER)
         )
     )
