@@ -55,7 +55,7 @@ def seed_prompts(db: Database, slack: FakeSlack, count: int) -> list[str]:
     with db.session() as session:
         for i in range(count):
             slack.add_user(id=f"U{i:05d}", name=f"person{i}")
-            row = enqueue(
+            enqueue(
                 session,
                 team_id=TEAM_ID,
                 key=prompt_key(i),
@@ -80,7 +80,7 @@ def seed_prompts(db: Database, slack: FakeSlack, count: int) -> list[str]:
                 },
                 now=now,
             )
-            keys.append(row.idempotency_key)
+            keys.append(prompt_key(i))
     return keys
 
 

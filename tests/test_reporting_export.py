@@ -33,6 +33,7 @@ from storage.kudos import CompanyValue, Kudos, KudosRecipient
 from storage.models import AuditLog, OutboxMessage
 from storage.reviews import Review
 from storage.schema import metadata
+from tests.outbox_rows import outbox_id
 from tests.reporting_fixtures import DIGEST_AT, SECRET_WIN, TEAM_ID, Seeded, kudos, seed
 
 KINDS = ("goals", "key_results", "checkins", "obstacles", "reviews", "kudos")
@@ -113,9 +114,10 @@ def more_about_eko(session: Session, seeded: Seeded) -> None:
     value = session.scalar(select(CompanyValue).where(CompanyValue.key == "teamwork"))
     assert value is not None
     give_kudos(session, sari, [eko], "Great work Eko, thank you!", value.key, "command", DIGEST_AT)
-    quote = enqueue(session, team_id=TEAM_ID, key="checkin:summary:quote",
-                    method="chat.postMessage", now=DIGEST_AT,
-                    payload={"channel": "UMAYA", "text": f">{SECRET_WIN}"})  # fmt: skip
+    enqueue(session, team_id=TEAM_ID, key="checkin:summary:quote",
+            method="chat.postMessage", now=DIGEST_AT,
+            payload={"channel": "UMAYA", "text": f">{SECRET_WIN}"})  # fmt: skip
+    quote = session.get_one(OutboxMessage, outbox_id(session, "checkin:summary:quote"))
     quote.status, quote.result = "sent", {"channel": "DUMAYA", "ts": "1.000001"}
     audit.record(session, team_id=TEAM_ID, actor="UEKO", action="checkin.submitted",
                  subject="2026-W48", detail={"by": "UEKO"}, at=DIGEST_AT)  # fmt: skip

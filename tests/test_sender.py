@@ -29,6 +29,7 @@ from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import BOT_TOKEN, TEAM_ID
 from tests.fakeslack import FakeSlack
+from tests.outbox_rows import outbox_id
 
 POST = "chat.postMessage"
 
@@ -52,7 +53,7 @@ def make_sender(db: Database, slack: FakeSlack, clock: Any, **options: Any) -> O
 
 def put(db: Database, clock: Any, key: str, channel: str = "C0001", **payload: Any) -> int:
     with db.session() as session:
-        row = enqueue(
+        enqueue(
             session,
             team_id=TEAM_ID,
             key=key,
@@ -60,8 +61,7 @@ def put(db: Database, clock: Any, key: str, channel: str = "C0001", **payload: A
             payload={"channel": channel, "text": f"message {key}", **payload},
             now=clock.now(),
         )
-        session.flush()
-        return row.id
+        return outbox_id(session, key)
 
 
 def load(db: Database, row_id: int) -> OutboxMessage:
@@ -110,11 +110,17 @@ def test_same_key_twice_is_one_row_and_one_message(
     db: Database, slack: FakeSlack, clock: FixedClock
 ) -> None:
     assert put(db, clock, "dup") == put(db, clock, "dup", text="other")
+    with db.session() as session:
+        again = {"channel": "C0001", "text": "third"}
+        now = clock.now()
+        taken = enqueue(session, team_id=TEAM_ID, key="dup", method=POST, payload=again, now=now)
+        fresh = enqueue(session, team_id=TEAM_ID, key="new", method=POST, payload=again, now=now)
+    assert (taken, fresh) == (False, True)
     make_sender(db, slack, clock).drain()
     make_sender(db, slack, clock).drain()
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
-    assert keys_posted(slack) == {"dup": 1}
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 2
+    assert keys_posted(slack) == {"dup": 1, "new": 1}
 
 
 def test_429_waits_for_retry_after_and_uses_no_attempt(

@@ -13,6 +13,7 @@ from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import TEAM_ID
 from tests.fakeslack import FakeSlack
+from tests.outbox_rows import outbox_id
 from tests.test_sender import load, make_sender
 
 
@@ -30,11 +31,8 @@ def slack(fake_slack: FakeSlack, workspace: str) -> FakeSlack:
 
 def _enqueue(db: Database, clock: FixedClock, key: str, method: str, **payload: Any) -> int:
     with db.session() as session:
-        row = enqueue(
-            session, team_id=TEAM_ID, key=key, method=method, payload=payload, now=clock.now()
-        )
-        session.flush()
-        return row.id
+        enqueue(session, team_id=TEAM_ID, key=key, method=method, payload=payload, now=clock.now())
+        return outbox_id(session, key)
 
 
 def test_reply_and_update_in_the_same_batch_follow_their_message(

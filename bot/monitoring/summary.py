@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from bot.monitoring.periods import Period, parse_period
 from storage.checkins import Checkin, Obstacle
 from storage.goals import Goal, KeyResult
 from storage.models import Employee
+
+_Row = TypeVar("_Row", Goal, KeyResult)
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,25 @@ def obstacle_line(obstacle: Obstacle) -> ObstacleLine:
     )
 
 
+def _by_id(session: Session, model: type[_Row], ids: list[int]) -> dict[int, _Row]:
+    """Rows by id. Those the session holds already come without a query: a check-in just
+    saved holds every goal and key result it names, and its summary is rendered right away."""
+    found: dict[int, _Row] = {}
+    for row_id in ids:
+        held = session.identity_map.get(Session.identity_key(model, row_id))
+        if held is not None:
+            found[row_id] = held
+    missing = [row_id for row_id in ids if row_id not in found]
+    if missing:
+        found.update(
+            (row.id, row) for row in session.scalars(select(model).where(model.id.in_(missing)))
+        )
+    return found
+
+
 def summary_of(session: Session, checkin: Checkin) -> CheckinSummary:
-    goal_ids = [update.goal_id for update in checkin.goal_updates]
-    goals = {g.id: g for g in session.scalars(select(Goal).where(Goal.id.in_(goal_ids)))}
-    kr_ids = [update.key_result_id for update in checkin.kr_updates]
-    krs = {k.id: k for k in session.scalars(select(KeyResult).where(KeyResult.id.in_(kr_ids)))}
+    goals = _by_id(session, Goal, [update.goal_id for update in checkin.goal_updates])
+    krs = _by_id(session, KeyResult, [update.key_result_id for update in checkin.kr_updates])
     changes: dict[int, list[KeyResultChange]] = {}
     for update in checkin.kr_updates:
         kr = krs.get(update.key_result_id)

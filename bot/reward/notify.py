@@ -17,7 +17,6 @@ from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
 from bot.scheduler import zone_of
 from storage.kudos import Kudos
-from storage.models import OutboxMessage
 
 
 def channel_key(kudos_id: int) -> str:
@@ -53,34 +52,28 @@ def announce_kudos(
     org_locale: str,
     org_tz: str,
     now: datetime,
-) -> list[OutboxMessage]:
+) -> None:
     """The channel post in the organisation's language, each DM in its recipient's."""
-    rows = []
     if channel:
         payload = {"channel": channel, **kudos_post(Translator(org_locale), kudos)}
-        rows.append(
-            enqueue(
-                session,
-                team_id=kudos.team_id,
-                key=channel_key(kudos.id),
-                method="chat.postMessage",
-                payload=payload,
-                now=now,
-            )
+        enqueue(
+            session,
+            team_id=kudos.team_id,
+            key=channel_key(kudos.id),
+            method="chat.postMessage",
+            payload=payload,
+            now=now,
         )
     for recipient in kudos.recipients:
         person = recipient.employee
         tr = Translator(resolve_locale(person.locale, org_locale))
         payload = {"channel": person.slack_id, **kudos_dm(tr, kudos, person.id)}
-        rows.append(
-            enqueue(
-                session,
-                team_id=kudos.team_id,
-                key=dm_key(kudos.id, person.id),
-                method="chat.postMessage",
-                payload=payload,
-                now=now,
-                not_before=working_moment(person.tz, org_tz, now),
-            )
+        enqueue(
+            session,
+            team_id=kudos.team_id,
+            key=dm_key(kudos.id, person.id),
+            method="chat.postMessage",
+            payload=payload,
+            now=now,
+            not_before=working_moment(person.tz, org_tz, now),
         )
-    return rows
