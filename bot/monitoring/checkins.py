@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -279,10 +280,11 @@ def submit_checkin(
     questions = schedule_for(session, actor).questions
     goals = active_goals_of(session, actor)
     parsed = _validate(questions, goals, answers)
-    checkin, created = _upsert(session, actor, period, now)
-    checkin.mood = parsed.mood
-    for name in ("wins", "support", "plans"):
-        setattr(checkin, name, clean_text(getattr(answers, name)) if name in questions else "")
+    answered = {
+        name: clean_text(getattr(answers, name)) if name in questions else ""
+        for name in ("wins", "support", "plans")
+    }
+    checkin, created = _upsert(session, actor, period, now, mood=parsed.mood, **answered)
     _apply_goals(session, actor, checkin, goals, parsed, now)
     if "obstacles" in questions:
         sync_obstacles(session, checkin, parsed.obstacles, now)
@@ -307,11 +309,27 @@ def submit_checkin(
 
 
 def _upsert(
-    session: Session, actor: Employee, period: Period, now: datetime
+    session: Session, actor: Employee, period: Period, now: datetime, **answered: Any
 ) -> tuple[Checkin, bool]:
+    """The period's check-in with the `answered` fields set: a new one is inserted with them
+    (one statement, not an insert and an update)."""
     existing = _find(session, actor, period.key)
-    if existing is not None:
-        return existing, False
+    if existing is None:
+        checkin = _insert(session, actor, period, now, answered)
+        if checkin is not None:
+            return checkin, True
+        # A double click submitted twice at once: the other one created it; edit that one.
+        existing = _find(session, actor, period.key)
+        if existing is None:
+            raise LookupError(f"check-in {period.key} of {actor.slack_id} neither new nor found")
+    for name, value in answered.items():
+        setattr(existing, name, value)
+    return existing, False
+
+
+def _insert(
+    session: Session, actor: Employee, period: Period, now: datetime, answered: dict[str, Any]
+) -> Checkin | None:
     checkin = Checkin(
         team_id=actor.team_id,
         employee_id=actor.id,
@@ -325,17 +343,14 @@ def _upsert(
         goal_updates=[],
         kr_updates=[],
         obstacles=[],
+        **answered,
     )
     try:
         with session.begin_nested():
             session.add(checkin)
     except IntegrityError:
-        # A double click submitted twice at once: the other one created it; edit that one.
-        found = _find(session, actor, period.key)
-        if found is None:
-            raise
-        return found, False
-    return checkin, True
+        return None
+    return checkin
 
 
 def _apply_goals(
