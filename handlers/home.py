@@ -4,10 +4,11 @@ it, after what changes it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
@@ -73,6 +74,22 @@ def _home_opened(services: Services, client: WebClient, team_id: str, user_id: s
     )
 
 
+def _note_looking(services: Services, team_id: str, user_id: str) -> None:
+    """A click on someone's Home shows they are looking at it: remembered like an opening, so
+    the change the click makes republishes their Home even if they opened it long ago. Queued
+    before the listener's own republish, so it runs first (the queue keeps its order)."""
+    try:
+        now = services.clock.now()
+        with services.db.session(read_only=True) as session:
+            employee = employee_by_slack_id(session, team_id, user_id)
+            worth = employee is not None and open_worth_noting(employee, now)
+        if employee is not None and worth:
+            with services.db.session() as session:
+                note_home_opened(session, employee.id, now)
+    except Exception:  # at worst the Home is refreshed at its next opening
+        log.exception("could not note that %s is looking at their App Home", user_id)
+
+
 def _publish_one(
     services: Services, client: WebClient, team_id: str, user_id: str, *, opened: bool = False
 ) -> None:
@@ -96,3 +113,18 @@ def register(app: App, services: Services) -> None:
         _home_opened(services, client, context["team_id"], event["user"])
 
     app.event("app_home_opened")(app_home_opened)
+
+    def home_clicks(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        view = body.get("view") or {}
+        user_id = (body.get("user") or {}).get("id")
+        if body.get("type") == "block_actions" and view.get("type") == "home" and user_id:
+            team_id = str(context.team_id)
+            services.after_ack.submit(
+                ("home-looking", team_id, user_id),
+                partial(_note_looking, services, team_id, user_id),
+            )
+        return next()
+
+    app.middleware(home_clicks)

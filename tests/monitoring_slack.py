@@ -132,6 +132,7 @@ def click(
         payload["message"] = {"ts": message.ts, "text": message.text, "blocks": message.blocks}
     elif home:
         payload["container"] = {"type": "view", "view_id": "VHOME"}
+        payload["view"] = {"id": "VHOME", "type": "home", "blocks": []}
     response = app.slack.interaction(payload)
     assert response.status_code == 200, response.text
     return trigger

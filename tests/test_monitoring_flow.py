@@ -530,6 +530,31 @@ def test_a_home_nobody_is_looking_at_is_built_when_opened_not_on_every_change(
     assert edits == 2  # both edits were saved all the same
 
 
+def test_a_click_on_the_home_counts_as_looking_at_it(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    """Eko opened his Home two hours ago and left the tab open (Slack sends no new opening).
+    Resolving an obstacle from it must still refresh it: the click shows he is looking."""
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    answers = {"mood": "4", "obstacles": "Laptop broken"}
+    submit(app, "UEMP", _open_checkin(app, fake, prompt), answers, fake=fake)
+    home = open_home(app, fake, "UEMP")
+    obstacle = _obstacles(db)[0]
+    assert ("monitoring_obstacle_resolve", str(obstacle.id)) in buttons(home["blocks"])
+    clock.advance(hours=2)
+    published = len(fake.calls_to("views.publish"))
+    click(app, fake, "UEMP", "monitoring_obstacle_resolve", str(obstacle.id), home=True)
+    wait_for(lambda: len(fake.calls_to("views.publish")) > published)
+    assert app.services.after_ack.wait_idle(5)
+    assert _obstacles(db)[0].status == "resolved"
+    refreshed = fake.views_published["UEMP"]
+    assert ("monitoring_obstacle_resolve", str(obstacle.id)) not in buttons(refreshed["blocks"])
+    with db.session() as session:
+        eko = session.scalar(select(Employee).where(Employee.slack_id == "UEMP"))
+        assert eko is not None and eko.home_opened_at == clock.now()
+
+
 def test_the_modal_with_state_helper_keeps_unchanged_values(
     running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
 ) -> None:
