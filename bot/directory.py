@@ -254,8 +254,16 @@ def sync_directory(session: Session, client: WebClient, team_id: str, now: datet
 
 
 def quote_value(value: str, limit: int = 40) -> str:
-    """Typed values echoed in messages are cut, so a garbage file gives readable errors."""
-    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+    """Typed values echoed in messages are cut, so a garbage file gives readable errors of a
+    bounded length: `limit` characters as shown, escapes included (a character Python cannot
+    print shows as ten, `\\U000105bd`)."""
+    quoted = repr(value)
+    if len(quoted) <= limit + 2:
+        return quoted
+    cut = value[:limit]
+    while cut and len(repr(cut + "…")) > limit + 2:
+        cut = cut[:-1]
+    return repr(cut + "…")
 
 
 def _plausible(value: str, by_email: bool) -> bool:

@@ -20,6 +20,7 @@ from bot.directory import (
     SyncReport,
     employee_by_slack_id,
     ensure_employee,
+    quote_value,
     reports_of,
     sync_directory,
 )
@@ -386,3 +387,12 @@ def test_ensure_employee_losing_a_race_returns_the_winners_row(
         found = ensure_employee(session, racing, workspace, "U1", clock.now())
         assert found is not None and found.name == "Winner"
     assert len(employees(db)) == 1
+
+
+def test_values_echoed_in_errors_are_cut_as_shown_escapes_included() -> None:
+    """A name of characters Python shows escaped (ten characters each) once made an import
+    error of 307 characters; the cut now counts what is shown."""
+    assert quote_value("Eko") == "'Eko'"
+    assert quote_value("x" * 50) == "'" + "x" * 39 + "…'"
+    odd = quote_value("\U000105bd" * 29)
+    assert len(odd) <= 42 and odd.endswith("…'") and odd.startswith("'\\U000105bd")
