@@ -28,7 +28,7 @@ from tests.planning_fixtures import Org, company_goal, make_org, team_goal
 from tests.planning_slack import (
     click,
     drain,
-    ephemeral_texts,
+    ephemerals,
     goal_status,
     last_update,
     opened_after,
@@ -203,7 +203,7 @@ def test_the_whole_planning_flow(
 
     # --- a stale click on the old version changes nothing and says why
     click(slack, fake_slack, "UMGR", APPROVE, f"{goal_id}:1", message=request)
-    wait_for(lambda: any("changed since" in t for t in ephemeral_texts(fake_slack)))
+    wait_for(lambda: any("changed since" in t for t in ephemerals(fake_slack)))
     assert goal_status(db, goal_id) == ("pending_approval", 2)
 
     # --- Maya approves: message final, thread reply, DM to Eko with the link
@@ -221,7 +221,7 @@ def test_the_whole_planning_flow(
     # --- a second click: "already approved", nothing new
     keys = outbox_keys(db)
     click(slack, fake_slack, "UMGR", APPROVE, f"{goal_id}:2", message=second)
-    wait_for(lambda: any("already approved" in t for t in ephemeral_texts(fake_slack)))
+    wait_for(lambda: any("already approved" in t for t in ephemerals(fake_slack)))
     assert outbox_keys(db) == keys
 
     # --- both App Homes show the result
@@ -372,7 +372,7 @@ def test_someone_without_a_manager_is_told_and_hr_approves(
     assert "has no manager recorded in Kinerja, so HR agrees their goals" in texts(request.blocks)
     goal_id = goal_ids(db)[NASTY]
     click(running_app, fake_slack, "UMGR", APPROVE, f"{goal_id}:1", message=request)
-    wait_for(lambda: any("can't find that goal" in t for t in ephemeral_texts(fake_slack)))
+    wait_for(lambda: any("can't find that goal" in t for t in ephemerals(fake_slack)))
     click(running_app, fake_slack, "UHR", APPROVE, f"{goal_id}:1", message=request)
     wait_for(lambda: goal_status(db, goal_id)[0] == "active")
 

@@ -20,7 +20,7 @@ from bot.i18n import Translator
 from bot.planning.forms import MAX_KEY_RESULTS, GoalInput, KeyResultInput
 from storage.goals import Goal, GoalKind, GoalLevel, KeyResult, KeyResultKind
 
-VALUE = "value"  # the action_id of every input element
+VALUE = "value"  # the action_id of every input element that needs no listener of its own
 OPTION_TEXT_LIMIT = 75
 
 # core field name -> block id (key-result fields are mapped per row, see error_blocks)
@@ -137,7 +137,11 @@ def read_goal_form(view: dict[str, Any]) -> GoalForm:
     values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
 
     def element(block_id: str) -> dict[str, Any]:
-        return (values.get(block_id) or {}).get(VALUE) or {}
+        """A block holds one element; read it whatever its action_id (the parent select has
+        its own, so that Slack asks its listener for options)."""
+        actions = values.get(block_id) or {}
+        state = next(iter(actions.values()), None) if isinstance(actions, dict) else None
+        return state if isinstance(state, dict) else {}
 
     def text(block_id: str) -> str:
         return str(element(block_id).get("value") or "")

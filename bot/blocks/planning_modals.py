@@ -34,7 +34,7 @@ def _input(
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),
-        "element": {**element, "action_id": VALUE},
+        "element": {"action_id": VALUE, **element},
         "optional": optional,
     }
     if hint:
@@ -118,6 +118,7 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
     blocks.append(_input("due", tr("planning.modal.due_label"), due))
     parent: dict[str, Any] = {
         "type": "external_select",
+        "action_id": PARENT_SELECT,  # Slack asks for options by the element's action_id
         "min_query_length": 0,
         "placeholder": plain(tr("planning.modal.parent_placeholder"), 150),
     }
