@@ -18,6 +18,19 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
+def check_field_errors(view: dict[str, Any], answer: dict[str, Any]) -> None:
+    """Slack shows a field error only under an input block of the view; an error keyed by
+    anything else leaves the person with a generic failure and no hint of what to mend."""
+    if answer.get("response_action") != "errors":
+        return
+    inputs = {b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"}
+    errors = answer.get("errors") or {}
+    assert errors, "response_action errors with no error"
+    for block_id, message in errors.items():
+        assert block_id in inputs, f"error on {block_id!r}, not an input block of the view"
+        assert isinstance(message, str) and message.strip(), f"empty error on {block_id!r}"
+
+
 class SlackRequests:
     def __init__(self, url: str, signing_secret: str, team_id: str = "T0001") -> None:
         self.url = url
@@ -113,7 +126,10 @@ class SlackRequests:
             "user": {"id": user_id, "team_id": self.team_id},
             "view": view,
         }
-        return self.interaction(payload, **options)
+        response = self.interaction(payload, **options)
+        if response.status_code == 200 and response.text.startswith("{"):
+            check_field_errors(view, response.json())
+        return response
 
     def event(
         self,

@@ -22,6 +22,7 @@ from storage.db import Database
 from storage.models import OutboxMessage
 from tests.appserver import RunningApp
 from tests.fakeslack import FakeSlack, Message
+from tests.signed import check_field_errors
 from tests.waiting import wait_for
 
 TEAM = {"id": "T0001", "domain": "acme"}
@@ -107,6 +108,7 @@ def submit(
     )
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json() if response.text else {}
+    check_field_errors(view, answer)
     if fake is not None:
         assert app.services.after_ack.wait_idle(5)
     return answer
