@@ -40,8 +40,17 @@ def element_state(element: dict[str, Any], typed: Any = None) -> dict[str, Any]:
     """The state Slack keeps for one input element; `typed` overrides the initial value."""
     kind = element["type"]
     state: dict[str, Any] = {"type": kind}
-    if kind == "plain_text_input":
+    if kind in ("plain_text_input", "number_input"):
         state["value"] = typed if typed is not None else element.get("initial_value")
+    elif kind == "multi_users_select":
+        state["selected_users"] = typed if typed is not None else element.get("initial_users", [])
+    elif kind == "users_select":
+        state["selected_user"] = typed if typed is not None else element.get("initial_user")
+    elif kind == "channels_select":
+        state["selected_channel"] = typed if typed is not None else element.get("initial_channel")
+    elif kind == "conversations_select":
+        initial = element.get("initial_conversation")
+        state["selected_conversation"] = typed if typed is not None else initial
     elif kind == "datepicker":
         state["selected_date"] = typed if typed is not None else element.get("initial_date")
     elif kind == "timepicker":

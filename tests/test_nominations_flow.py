@@ -38,6 +38,7 @@ from tests.review_slack import (
     opened_after,
     submit,
     texts,
+    with_state,
 )
 from tests.waiting import wait_for
 
@@ -415,20 +416,12 @@ def test_hr_edits_the_reward_types_in_the_recognition_settings(
     assert types["element"]["initial_value"].splitlines()[0] == "bonus | Bonus | Bonus"
 
     def state(types_text: str) -> dict[str, Any]:
-        return {
-            **view,
-            "state": {
-                "values": {
-                    "reward_channel": {"channel": {"type": "channels_select"}},
-                    "reward_cap": {"cap": {"type": "number_input", "value": "5"}},
-                    "reward_monthly": {"monthly": {"type": "checkboxes", "selected_options": []}},
-                    "reward_values": {
-                        "values": {"type": "plain_text_input", "value": "care | Care | Peduli"}
-                    },
-                    "reward_types": {"types": {"type": "plain_text_input", "value": types_text}},
-                }
-            },
+        typed = {
+            "reward_monthly": [],
+            "reward_values": "care | Care | Peduli",
+            "reward_types": types_text,
         }
+        return with_state(view, typed)
 
     bad = app.slack.view_submission("UHR", state("bonus Bonus")).json()
     assert bad["errors"] == {"reward_types": "Line 1: write key | English name | Nama Indonesia."}

@@ -25,6 +25,7 @@ from tests.appserver import RunningApp
 from tests.conftest import TEAM_ID
 from tests.fakeslack import FakeSlack, Message
 from tests.reward_fixtures import CHANNEL, block_texts, configure, drain, person
+from tests.slack_payloads import with_state
 from tests.waiting import wait_for
 
 PEOPLE = {
@@ -70,19 +71,11 @@ def opened(fake_slack: FakeSlack, count: int = 1) -> dict[str, Any]:
 def submitted(
     view: dict[str, Any], users: list[str], message: str, value: str | None = None
 ) -> dict[str, Any]:
-    option = {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
-    return {
-        **view,
-        "state": {
-            "values": {
-                "kudos_recipients": {
-                    "recipients": {"type": "multi_users_select", "selected_users": users}
-                },
-                "kudos_value": {"value": {"type": "static_select", "selected_option": option}},
-                "kudos_message": {"message": {"type": "plain_text_input", "value": message}},
-            }
-        },
-    }
+    """The kudos modal as Slack sends it back: who, the words and, if picked, the value."""
+    typed: dict[str, Any] = {"kudos_recipients": users, "kudos_message": message}
+    if value is not None:
+        typed["kudos_value"] = value
+    return with_state(view, typed)
 
 
 def message_action(fake_slack: FakeSlack, user: str, message: dict[str, Any]) -> dict[str, Any]:
@@ -355,19 +348,13 @@ def test_recognition_settings_are_for_hr_and_admins(
     assert lines[0] == "integrity | Integrity | Integritas | :gem:"
 
     def state(values_text: str, cap: str = "3") -> dict[str, Any]:
-        return {
-            **view,
-            "state": {
-                "values": {
-                    "reward_channel": {
-                        "channel": {"type": "channels_select", "selected_channel": "C0WINS"}
-                    },
-                    "reward_cap": {"cap": {"type": "number_input", "value": cap}},
-                    "reward_monthly": {"monthly": {"type": "checkboxes", "selected_options": []}},
-                    "reward_values": {"values": {"type": "plain_text_input", "value": values_text}},
-                }
-            },
+        typed = {
+            "reward_channel": "C0WINS",
+            "reward_cap": cap,
+            "reward_monthly": [],
+            "reward_values": values_text,
         }
+        return with_state(view, typed)
 
     bad = app.slack.view_submission("UHR", state("integrity Integrity")).json()
     assert bad["errors"]["reward_values"].startswith("Line 1: write key | English name")
