@@ -32,6 +32,7 @@ from bot.blocks.monitoring_modals import (
     checkin_modal,
     reply_modal,
 )
+from bot.blocks.planning_modals import notice_modal  # the generic "Kinerja" / "OK" notice
 from bot.i18n import Translator
 from bot.monitoring import (
     CheckinAnswers,
@@ -51,7 +52,7 @@ from bot.services import Services
 from handlers import monitoring_admin
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee
-from handlers.slack_calls import open_view, publish_homes
+from handlers.slack_calls import open_view, publish_homes, tell_clicker
 from storage.checkins import ObstacleStatus
 from storage.models import Employee
 
@@ -90,12 +91,13 @@ def refused(body: dict[str, Any], error: Exception) -> str:
     return "monitoring.error.not_yours"
 
 
-def tell(respond: Respond, text: str) -> None:
-    """An ephemeral word to the person who clicked; losing it is harmless."""
-    try:
-        respond(response_type="ephemeral", replace_original=False, text=text)
-    except Exception as error:  # a dead response_url must not fail the action
-        log.info("could not answer through response_url: %s", error)
+def tell(
+    client: WebClient, body: dict[str, Any], respond: Respond, tr: Translator, key: str
+) -> None:
+    """The refusal only the clicker sees: under the message, or in a small modal when they
+    clicked on their App Home; losing it is harmless."""
+    text = tr(key)
+    tell_clicker(client, body, respond, text, notice_modal(tr, text))
 
 
 def checkin_view(
@@ -210,7 +212,7 @@ def register(app: App, services: Services) -> None:
         publish_homes(services, client, team_id, {user_id})
 
     def acknowledge(
-        ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond
+        ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
         checkin_id = _int((body.get("actions") or [{}])[0].get("value"))
@@ -230,10 +232,10 @@ def register(app: App, services: Services) -> None:
                 except (NotFound, PermissionDenied) as error:
                     refusal = refused(body, error)
         if refusal is not None:
-            tell(respond, tr(refusal))
+            tell(client, body, respond, tr, refusal)
 
     def open_reply(
-        ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond
+        ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
         checkin_id = _int((body.get("actions") or [{}])[0].get("value"))
@@ -252,7 +254,7 @@ def register(app: App, services: Services) -> None:
         if view is not None:
             open_view(services.client, body["trigger_id"], view)
         elif refusal is not None:
-            tell(respond, tr(refusal))
+            tell(client, body, respond, tr, refusal)
 
     def reply_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
         view = body["view"]
@@ -317,7 +319,7 @@ def register(app: App, services: Services) -> None:
                     except (NotFound, PermissionDenied) as error:
                         refusal = refused(body, error)
             if refusal is not None:
-                tell(respond, tr(refusal))
+                tell(client, body, respond, tr, refusal)
             if (body.get("container") or {}).get("type") == "view":
                 publish_homes(services, client, team_id, {user_id})
 

@@ -54,7 +54,7 @@ from bot.reward.nominations import (
 from bot.reward.reward_types import reward_types, type_name
 from bot.services import Services
 from handlers.people import acting_employee
-from handlers.slack_calls import open_view
+from handlers.slack_calls import open_view, tell_clicker
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -138,15 +138,7 @@ def register(app: App, services: Services) -> None:
     def tell(
         client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
     ) -> None:
-        """Only the clicker sees it: ephemeral under a message, a small modal elsewhere."""
-        container = body.get("container") or {}
-        try:
-            if container.get("type") == "message" and body.get("response_url"):
-                respond(text=text, response_type="ephemeral", replace_original=False)
-            elif body.get("trigger_id"):
-                client.views_open(trigger_id=body["trigger_id"], view=notice_modal(tr, text))
-        except SlackApiError as error:
-            log.info("could not tell %s: %s", body["user"]["id"], error.response.get("error"))
+        tell_clicker(client, body, respond, text, notice_modal(tr, text))
 
     def click(
         body: dict[str, Any],

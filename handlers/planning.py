@@ -16,7 +16,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -61,7 +60,7 @@ from handlers.planning_modal import (
     refusal,
     saved_view,
 )
-from handlers.slack_calls import open_view, publish_homes
+from handlers.slack_calls import open_view, publish_homes, tell_clicker
 from storage.goals import Goal
 from storage.models import Employee, OutboxMessage
 
@@ -155,16 +154,8 @@ def register(app: App, services: Services) -> None:
                 return refusal(tr, error)
 
     def tell(client: WebClient, body: dict[str, Any], respond: Respond, text: str) -> None:
-        """An answer only the clicker sees: ephemeral under a message, a notice modal elsewhere."""
-        container = body.get("container") or {}
-        try:
-            if container.get("type") == "message" and body.get("response_url"):
-                respond(text=text, response_type="ephemeral", replace_original=False)
-            elif body.get("trigger_id"):
-                tr = _translator(body, services)
-                client.views_open(trigger_id=body["trigger_id"], view=notice_modal(tr, text))
-        except SlackApiError as error:
-            log.info("could not tell %s: %s", body["user"]["id"], error.response.get("error"))
+        notice = notice_modal(_translator(body, services), text)
+        tell_clicker(client, body, respond, text, notice)
 
     def approve(
         ack: Ack,

@@ -15,7 +15,6 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 import bot.blocks.review_home  # noqa: F401  (registers the App Home section)
@@ -47,7 +46,7 @@ from bot.services import Services
 from handlers import review_modals
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee
-from handlers.slack_calls import open_view, publish_homes
+from handlers.slack_calls import open_view, publish_homes, tell_clicker
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -191,15 +190,7 @@ def register(app: App, services: Services) -> None:
     def tell(
         client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
     ) -> None:
-        """An answer only the clicker sees: ephemeral under a message, a notice modal elsewhere."""
-        container = body.get("container") or {}
-        try:
-            if container.get("type") == "message" and body.get("response_url"):
-                respond(text=text, response_type="ephemeral", replace_original=False)
-            elif body.get("trigger_id"):
-                client.views_open(trigger_id=body["trigger_id"], view=notice_modal(tr, text))
-        except SlackApiError as error:
-            log.info("could not tell %s: %s", body["user"]["id"], error.response.get("error"))
+        tell_clicker(client, body, respond, text, notice_modal(tr, text))
 
     def open_modal(kind: ReviewAction) -> Callable[..., None]:
         """Write self-review / Write manager review / Ask to discuss: check, then the modal."""

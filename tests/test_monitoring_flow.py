@@ -555,6 +555,25 @@ def test_a_click_on_the_home_counts_as_looking_at_it(
         assert eko is not None and eko.home_opened_at == clock.now()
 
 
+def test_a_refused_click_on_the_home_is_told_in_a_small_modal(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    """A click on the App Home comes with no response_url: the refusal is shown in a notice
+    modal opened with the click's trigger id, and nothing changes."""
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    answers = {"mood": "4", "obstacles": "Laptop broken"}
+    submit(app, "UEMP", _open_checkin(app, fake, prompt), answers, fake=fake)
+    obstacle = _obstacles(db)[0]
+    trigger = click(app, fake, "UPEER", "monitoring_obstacle_resolve", str(obstacle.id), home=True)
+    notice = opened_after(fake, trigger)
+    assert notice["title"]["text"] == "Kinerja"
+    assert "Only the manager this check-in was sent to can do that." in texts(notice["blocks"])
+    assert not notice.get("submit")
+    assert [o.status for o in _obstacles(db)] == ["open"]
+    assert app.services.after_ack.wait_idle(5)
+
+
 def test_the_modal_with_state_helper_keeps_unchanged_values(
     running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
 ) -> None:
