@@ -32,7 +32,7 @@ from bot.blocks.monitoring_modals import (
     checkin_modal,
     reply_modal,
 )
-from bot.blocks.planning_modals import notice_modal  # the generic "Kinerja" / "OK" notice
+from bot.blocks.planning_modals import notice_modal  # the small notice frame, titled per use
 from bot.i18n import Translator
 from bot.monitoring import (
     CheckinAnswers,
@@ -97,7 +97,7 @@ def tell(
     """The refusal only the clicker sees: under the message, or in a small modal when they
     clicked on their App Home; losing it is harmless."""
     text = tr(key)
-    tell_clicker(client, body, respond, text, notice_modal(tr, text))
+    tell_clicker(client, body, respond, text, notice_modal(tr, text, "monitoring.notice.title"))
 
 
 def checkin_view(

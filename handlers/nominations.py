@@ -136,9 +136,14 @@ def register(app: App, services: Services) -> None:
         return outcome
 
     def tell(
-        client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
+        client: WebClient,
+        body: dict[str, Any],
+        respond: Respond,
+        text: str,
+        tr: Translator,
+        title: str,
     ) -> None:
-        tell_clicker(client, body, respond, text, notice_modal(tr, text))
+        tell_clicker(client, body, respond, text, notice_modal(tr, text, title))
 
     def click(
         body: dict[str, Any],
@@ -146,15 +151,17 @@ def register(app: App, services: Services) -> None:
         client: WebClient,
         respond: Respond,
         work: Work,
+        title: str,
     ) -> None:
-        """A button: `work` returns a view to open or a text to tell; a refusal is told."""
+        """A button: `work` returns a view to open or a text to tell; a refusal is told, in a
+        notice titled `title` (what the click was about) when it has to be a modal."""
         outcome = run(body, context, work)
         if outcome.refusal is not None:
-            tell(client, body, respond, outcome.explain(), outcome.tr)
+            tell(client, body, respond, outcome.explain(), outcome.tr, title)
         elif isinstance(outcome.value, dict):
             open_view(client, body["trigger_id"], outcome.value)
         elif outcome.value:
-            tell(client, body, respond, str(outcome.value), outcome.tr)
+            tell(client, body, respond, str(outcome.value), outcome.tr, title)
 
     # ------------------------------------------------------------------ the manager nominates
 
@@ -180,7 +187,7 @@ def register(app: App, services: Services) -> None:
                 tr, review.id, review.employee, review.cycle.name, types, existing
             )
 
-        click(body, context, client, respond, work)
+        click(body, context, client, respond, work, "nominations.modal.title")
 
     def submit_nominate(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
@@ -237,7 +244,7 @@ def register(app: App, services: Services) -> None:
                 name = type_name(types, nomination.reward_type, tr.locale)
                 return decide_modal(tr, nomination, name, approve)
 
-            click(body, context, client, respond, work)
+            click(body, context, client, respond, work, "nominations.hr.title")
 
         return handler
 
@@ -266,12 +273,15 @@ def register(app: App, services: Services) -> None:
             )
 
         outcome = run(body, context, work)
+        verb = "approve" if approve else "decline"
         if outcome.refusal is not None and outcome.field == "reason":
             ack(response_action="errors", errors={REASON_BLOCK: outcome.explain(mrkdwn=False)})
         elif outcome.refusal is not None:  # decided meanwhile, or not HR: say so in full
-            ack(response_action="update", view=notice_modal(outcome.tr, outcome.explain()))
+            title = f"nominations.decide.{verb}_title"
+            ack(response_action="update", view=notice_modal(outcome.tr, outcome.explain(), title))
         else:
-            ack(response_action="update", view=notice_modal(outcome.tr, str(outcome.value)))
+            title = f"nominations.decided.{verb}d_title"
+            ack(response_action="update", view=notice_modal(outcome.tr, str(outcome.value), title))
 
     # ------------------------------------------------------------------ the manager announces
 
@@ -297,7 +307,7 @@ def register(app: App, services: Services) -> None:
             )
             return str(tr("nominations.announce.done", employee=mention(nomination.employee)))
 
-        click(body, context, client, respond, work)
+        click(body, context, client, respond, work, "nominations.announce.title")
 
     app.action(NOMINATE)(open_nominate)
     app.view(NOMINATE_MODAL)(submit_nominate)

@@ -179,7 +179,8 @@ def register(app: App, services: Services) -> None:
                 )
                 people = people_of(review)
         except (*REFUSALS, ReviewValidationError) as error:
-            ack(response_action="update", view=notice_modal(tr, refusal(tr, error)))
+            notice = notice_modal(tr, refusal(tr, error), "review.self_modal.title")
+            ack(response_action="update", view=notice)
             return
         ack(response_action="clear")
         publish_homes(services, client, str(context.team_id), people)

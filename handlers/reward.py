@@ -292,6 +292,7 @@ def register(app: App, services: Services) -> None:
             lambda session, giver: _give(
                 session, services, giver, slack_ids, message, option.get("value"), source
             ),
+            "reward.modal.title",
         )
 
     def settings_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
@@ -317,7 +318,7 @@ def register(app: App, services: Services) -> None:
                 save_reward_types(session, actor, types, now=services.clock.now())
             return services.translator_for(actor)("reward.settings.saved")
 
-        _submit(ack, body, context, SETTINGS_FIELDS, VALUES_BLOCK, save)
+        _submit(ack, body, context, SETTINGS_FIELDS, VALUES_BLOCK, save, "reward.settings.title")
 
     def _submit(
         ack: Ack,
@@ -326,8 +327,10 @@ def register(app: App, services: Services) -> None:
         fields: dict[str, str],
         fallback_block: str,
         work: Callable[[Session, Employee], str],
+        title_key: str,
     ) -> None:
-        """Run `work` in its own transaction; ack with inline errors or the outcome view."""
+        """Run `work` in its own transaction; ack with inline errors or the outcome view,
+        titled `title_key` (what was done: kudos given, settings saved)."""
         tr = services.translator_for(None)
         done: str | None = None
         refusal: str | None = None
@@ -349,7 +352,7 @@ def register(app: App, services: Services) -> None:
         if done is None:
             ack(response_action="errors", errors={fallback_block: tr(refusal or "error.internal")})
             return
-        ack(response_action="update", view=message_modal(tr, done))
+        ack(response_action="update", view=message_modal(tr, done, title_key))
 
     app.shortcut(SHORTCUT_CALLBACK)(shortcut)
     app.action(GIVE_ACTION)(open_give)

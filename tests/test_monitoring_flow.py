@@ -567,7 +567,7 @@ def test_a_refused_click_on_the_home_is_told_in_a_small_modal(
     obstacle = _obstacles(db)[0]
     trigger = click(app, fake, "UPEER", "monitoring_obstacle_resolve", str(obstacle.id), home=True)
     notice = opened_after(fake, trigger)
-    assert notice["title"]["text"] == "Kinerja"
+    assert notice["title"]["text"] == "Check-ins and obstacles"
     assert "Only the manager this check-in was sent to can do that." in texts(notice["blocks"])
     assert not notice.get("submit")
     assert [o.status for o in _obstacles(db)] == ["open"]

@@ -247,6 +247,7 @@ def test_a_nomination_from_an_approved_review_through_hr_approval_to_the_employe
     assert reason["callback_id"] == DECIDE_MODAL and reason["title"]["text"] == "Approve nomination"
     answer = submit(app, "UHR", reason, {"nomination_reason": "Well deserved <b>"})
     assert "Approved. <@UMGR> is told" in texts(answer["view"]["blocks"])
+    assert answer["view"]["title"]["text"] == "Nomination approved"  # not "Nominate for a reward"
     assert status(db) == ["approved"]
     drain(db, fake, clock)
     assert request.updated and not has_button(request.blocks, APPROVE)
@@ -312,6 +313,7 @@ def test_a_nomination_from_the_app_home_declined_the_employee_never_hears(
     assert "Declined. <@UMGR> is told, with your reason; <@UEVA> is not." in texts(
         answer["view"]["blocks"]
     )
+    assert answer["view"]["title"]["text"] == "Nomination declined"
     drain(db, fake, clock)
     assert status(db) == ["declined"]
     assert "Declined by <@UHR>" in texts(request.blocks) and not has_button(request.blocks, DECLINE)

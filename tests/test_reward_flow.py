@@ -362,6 +362,7 @@ def test_recognition_settings_are_for_hr_and_admins(
     saved = app.slack.view_submission("UHR", state(kept)).json()
     assert saved["response_action"] == "update"
     assert "Recognition settings saved." in block_texts(saved["view"]["blocks"])
+    assert saved["view"]["title"]["text"] == "Recognition settings"  # not "Give kudos"
     with db.session() as session:
         settings = recognition_settings(session, TEAM_ID)
         keys = [v.key for v in active_values(session, TEAM_ID)]

@@ -99,8 +99,11 @@ def _modal(
     return view
 
 
-def notice_modal(tr: Translator, text: str) -> dict[str, Any]:
-    return _modal(tr, NOTICE_MODAL, "nominations.modal.title", [section(truncate(text, 3000))])
+def notice_modal(
+    tr: Translator, text: str, title: str = "nominations.modal.title"
+) -> dict[str, Any]:
+    """A result or a refusal, titled with what the person was doing (nominating, deciding)."""
+    return _modal(tr, NOTICE_MODAL, title, [section(truncate(text, 3000))])
 
 
 def _text_input(block_id: str, label_text: str, hint: str, *, optional: bool) -> dict[str, Any]:

@@ -155,9 +155,12 @@ def give_modal(
     )
 
 
-def message_modal(tr: Translator, text: str) -> dict[str, Any]:
-    """A modal that only tells something (kudos sent, settings saved, a refusal)."""
-    return _modal(tr, "reward.modal.title", [section(truncate(text, 3000))])
+def message_modal(
+    tr: Translator, text: str, title_key: str = "reward.modal.title"
+) -> dict[str, Any]:
+    """A modal that only tells something (kudos sent, settings saved, a refusal), titled with
+    what the person was doing: giving kudos by default, the settings when they saved those."""
+    return _modal(tr, title_key, [section(truncate(text, 3000))])
 
 
 def _types_input(tr: Translator, text: str) -> dict[str, Any]:
