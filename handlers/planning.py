@@ -50,6 +50,7 @@ from bot.planning import (
     update_key_result,
 )
 from bot.planning.progress import may_update
+from bot.scheduler import zone_of
 from bot.services import Services
 from handlers import planning_modal
 from handlers.commands import CommandRequest, subcommand
@@ -93,7 +94,8 @@ def goal_command(req: CommandRequest) -> None:
 def goals_command(req: CommandRequest) -> None:
     goals = goals_owned_by(req.session, req.employee)
     rows = [(goal, alignment_chain(req.session, goal)) for goal in goals]
-    req.ack(**goals_list(req.tr, rows))
+    zone = zone_of(req.employee.tz, req.services.settings.default_tz)
+    req.ack(**goals_list(req.tr, rows, today=req.services.clock.now().astimezone(zone).date()))
 
 
 def _int(value: Any) -> int | None:

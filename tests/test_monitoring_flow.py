@@ -555,6 +555,24 @@ def test_a_click_on_the_home_counts_as_looking_at_it(
         assert eko is not None and eko.home_opened_at == clock.now()
 
 
+def test_home_marks_a_checkin_not_done_after_its_day_as_overdue(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    """Due Friday 15:00: that Friday the Home says "not done yet · due …"; on Sunday it says
+    the check-in is overdue, and still offers to start it."""
+    app, fake = running_app, fake_slack
+    _prompted(db, app, fake, clock)
+    friday = texts(open_home(app, fake, "UEMP")["blocks"])
+    assert "not done yet · due Fri 27 Nov, 15:00" in friday and "overdue" not in friday
+    clock.set(datetime(2026, 11, 29, 3, 0, tzinfo=UTC))  # Sunday 10:00 in Jakarta
+    sunday = open_home(app, fake, "UEMP")
+    shown = texts(sunday["blocks"])
+    assert ":warning: Your check-in for *" in shown
+    assert "* is *overdue*: it was due Fri 27 Nov, 15:00." in shown
+    assert "not done yet" not in shown
+    assert ("monitoring_start_checkin", "2026-W48") in buttons(sunday["blocks"])
+
+
 def test_a_refused_click_on_the_home_is_told_in_a_small_modal(
     running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
 ) -> None:

@@ -315,7 +315,9 @@ def test_a_cycle_for_a_manager_and_three_reports(
     maya_home = texts(open_home(app, fake, "UMGR")["blocks"])
     assert "Your team's reviews" in maya_home and "<@UEKO>" in maya_home
     edi_home = texts(open_home(app, fake, "UEDI")["blocks"])
-    assert "Write your self-review by Dec 4, 2026" in edi_home and "<@UEKO>" not in edi_home
+    assert (
+        "*Overdue*: your self-review was due Dec 4, 2026" in edi_home and "<@UEKO>" not in edi_home
+    )
     assert undelivered(db) == []  # every message passed the fake's Block Kit checks
     for message in fake.messages:
         assert message.channel[:1] in ("D", "G"), (message.channel, message.text)

@@ -41,7 +41,8 @@ def _obstacle_text(tr: Translator, obstacle: Obstacle, now: datetime, who: str =
 def section_blocks(tr: Translator, status: CheckinStatus, now: datetime) -> list[dict[str, Any]]:
     label = period_label(tr, status.period)
     if status.checkin is None:
-        line = tr("monitoring.home.todo", period=label, when=_when(tr, status.prompt_due, status))
+        key = "monitoring.home.overdue" if status.overdue else "monitoring.home.todo"
+        line = tr(key, period=label, when=_when(tr, status.prompt_due, status))
         action = button(tr("monitoring.button.start"), START_CHECKIN, status.period.key, "primary")
     else:
         when = _when(tr, status.checkin.updated_at, status)

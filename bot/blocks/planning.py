@@ -22,7 +22,7 @@ from bot.blocks.text import (
 )
 from bot.i18n import Translator
 from bot.planning.progress import goal_progress
-from storage.goals import Goal, KeyResult, KeyResultKind
+from storage.goals import Goal, GoalStatus, KeyResult, KeyResultKind
 
 APPROVE = "planning_approve"
 REQUEST_CHANGES = "planning_request_changes"
@@ -215,15 +215,26 @@ def outcome_for_owner(
     return {"text": text, "blocks": blocks}
 
 
-def goal_line(tr: Translator, goal: Goal, chain: list[Goal], *, show_id: bool = False) -> str:
-    """One goal in a list: title, progress, status, due date, and what it contributes to."""
+def goal_line(
+    tr: Translator,
+    goal: Goal,
+    chain: list[Goal],
+    *,
+    show_id: bool = False,
+    today: date | None = None,
+) -> str:
+    """One goal in a list: title, progress, status, due date, and what it contributes to.
+    Given `today` (the reader's), a goal still open after its due date says it is overdue."""
     ident = f"`#{goal.id}` " if show_id else ""
+    open_ = goal.status in (GoalStatus.DRAFT, GoalStatus.PENDING_APPROVAL, GoalStatus.ACTIVE)
+    late = today is not None and open_ and goal.due_date < today
+    due = tr("planning.overdue" if late else "planning.due", date=day(tr, goal.due_date))
     lines = [
         f"{ident}*{title_of(goal)}*",
         f"`{progress_bar(goal_progress(goal))}`  ·  "
         + tr(f"planning.status.{goal.status}")
         + "  ·  "
-        + tr("planning.due", date=day(tr, goal.due_date)),
+        + due,
     ]
     if chain:
         lines.append(chain_text(tr, chain))
@@ -231,14 +242,18 @@ def goal_line(tr: Translator, goal: Goal, chain: list[Goal], *, show_id: bool = 
 
 
 def goals_list(
-    tr: Translator, goals: list[tuple[Goal, list[Goal]]], *, limit: int = 40
+    tr: Translator,
+    goals: list[tuple[Goal, list[Goal]]],
+    *,
+    limit: int = 40,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """The ephemeral answer to `/kinerja goals`."""
     blocks: list[dict[str, Any]] = [header(tr("planning.list.title"))]
     if not goals:
         blocks.append(section(tr("planning.list.empty")))
     for goal, chain in goals[:limit]:
-        blocks.append(section(goal_line(tr, goal, chain, show_id=True)))
+        blocks.append(section(goal_line(tr, goal, chain, show_id=True, today=today)))
     if len(goals) > limit:
         blocks.append(context(tr("planning.list.more", count=len(goals) - limit)))
     blocks.append(context(tr("planning.list.hint")))

@@ -29,6 +29,7 @@ from bot.planning import (
     team_goals,
 )
 from bot.planning.rollup import rollup_progress
+from bot.scheduler import zone_of
 from storage.goals import Goal, GoalStatus
 
 NEW_GOAL = "planning_home_new_goal"
@@ -69,7 +70,8 @@ def goal_menu(home: HomeContext, goal: Goal) -> dict[str, Any] | None:
 
 def _own_goal(home: HomeContext, goal: Goal) -> dict[str, Any]:
     tr = home.tr
-    text = goal_line(tr, goal, alignment_chain(home.session, goal))
+    today = home.now.astimezone(zone_of(home.employee.tz, "UTC")).date()
+    text = goal_line(tr, goal, alignment_chain(home.session, goal), today=today)
     lines = [key_result_line(tr, kr) for kr in goal.key_results]
     if lines:
         text += "\n" + "\n".join(lines)

@@ -28,6 +28,7 @@ from bot.blocks.text import button, context, header, section, truncate
 from bot.i18n import Translator
 from bot.permissions import Action, can
 from bot.review.cycles import cycles_of
+from bot.review.dates import local_today
 from bot.review.progress import CycleProgress, cycle_progress
 from bot.review.queries import reviews_of, team_reviews
 from storage.models import Employee
@@ -40,24 +41,29 @@ MAX_CYCLES = 3
 MAX_OVERDUE = 15
 
 
-def _next(tr: Translator, review: Review, role: str) -> str:
+# The steps that wait for a dated piece of writing; past its day they are shown as overdue.
+_DATED = (ReviewStatus.NOT_STARTED, ReviewStatus.SELF_SUBMITTED)
+
+
+def _next(tr: Translator, review: Review, role: str, now: datetime) -> str:
     cycle = review.cycle
     if cycle.status == CycleStatus.CLOSED:
         return tr("review.home.closed")
     due = cycle.self_due if review.status == ReviewStatus.NOT_STARTED else cycle.manager_due
+    late = review.status in _DATED and local_today(now, cycle.tz, "UTC") > due
     return tr(
-        f"review.home.{role}.{review.status}",
+        f"review.home.{role}.{review.status}" + (".overdue" if late else ""),
         date=day(tr, due),
         manager=mention(manager_slack(review)),
     )
 
 
-def _own(tr: Translator, review: Review) -> dict[str, Any]:
+def _own(tr: Translator, review: Review, now: datetime) -> dict[str, Any]:
     text = tr(
         "review.home.own_line",
         cycle=cycle_name(review.cycle),
         status=status_text(tr, review.status),
-        next=_next(tr, review, "own"),
+        next=_next(tr, review, "own", now),
     )
     block = section(truncate(text, 3000), block_id=f"review_own_{review.id}")
     if review.status == ReviewStatus.NOT_STARTED and review.cycle.status == CycleStatus.OPEN:
@@ -70,13 +76,13 @@ def _own(tr: Translator, review: Review) -> dict[str, Any]:
     return block
 
 
-def _team(tr: Translator, review: Review) -> dict[str, Any]:
+def _team(tr: Translator, review: Review, now: datetime) -> dict[str, Any]:
     text = tr(
         "review.home.team_line",
         employee=mention(review.employee.slack_id),
         cycle=cycle_name(review.cycle, 40),
         status=status_text(tr, review.status),
-        next=_next(tr, review, "team"),
+        next=_next(tr, review, "team", now),
     )
     block = section(truncate(text, 3000), block_id=f"review_team_{review.id}")
     if review.status == ReviewStatus.SELF_SUBMITTED:
@@ -162,11 +168,11 @@ def review_blocks(
     """Everything this person should see about reviews, without the section title."""
     blocks: list[dict[str, Any]] = []
     own = reviews_of(session, employee, limit=MAX_OWN)
-    blocks += [_own(tr, review) for review in own]
+    blocks += [_own(tr, review, now) for review in own]
     team = team_reviews(session, employee)
     if team:
         blocks.append(section(f"*{tr('review.home.team_title')}*"))
-        blocks += [_team(tr, review) for review in team[:MAX_TEAM]]
+        blocks += [_team(tr, review, now) for review in team[:MAX_TEAM]]
         if len(team) > MAX_TEAM:
             blocks.append(context(tr("review.more", count=len(team) - MAX_TEAM)))
     if can(employee, Action.VIEW_ALL_REVIEWS):

@@ -33,6 +33,9 @@ class CheckinStatus:
     own_obstacles: list[Obstacle]
     team_obstacles: list[Obstacle]
     to_acknowledge: int
+    # Not done, and the day it was asked for has passed in the person's zone (a person who
+    # was away that day was not asked, so is not late).
+    overdue: bool = False
 
 
 def checkin_status(
@@ -51,6 +54,8 @@ def checkin_status(
         .select_from(Checkin)
         .where(Checkin.manager_id == employee.id, Checkin.acknowledged_at.is_(None))
     )
+    today = now.astimezone(zone).date()
+    away = employee.away_until is not None and employee.away_until >= at.prompt_day
     return CheckinStatus(
         period=period,
         checkin=checkin,
@@ -60,4 +65,5 @@ def checkin_status(
         own_obstacles=open_obstacles_of(session, employee, HOME_LIMIT + 1),
         team_obstacles=team_open_obstacles(session, employee, HOME_LIMIT + 1),
         to_acknowledge=waiting or 0,
+        overdue=checkin is None and today > at.prompt_day and not away,
     )
