@@ -96,7 +96,7 @@ def manager_digests(session: Any) -> int:
     managers = manager_figures(session, TEAM_ID, now=DIGEST_AT, org_tz=TZ)
     tr = Translator("id")
     for figures in managers.values():
-        manager_digest_message(tr, figures, week="2026-W49")
+        manager_digest_message(tr, figures)
     return len(managers)
 
 

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import cli_words as words
 from bot.cli import CliError
 from bot.clock import FixedClock, SystemClock, as_utc
 from bot.config import Settings
@@ -75,7 +76,7 @@ def tick(settings: Settings, at: datetime | None, *, send: bool) -> int:
     db = _database(settings)
     now = as_utc(at) if at is not None else SystemClock().now()
     report = run_tick(db, settings, now)
-    print(f"tick at {now.isoformat()}: {report.total} item(s) due {report.done}")
+    print(f"tick at {now.isoformat()}: {words.count(report.total, 'item')} due {report.done}")
     for failure in report.failed:
         print(f"  failed: {failure}", file=sys.stderr)
     if send:
@@ -147,12 +148,14 @@ def org_import(settings: Settings, path: Path, team: str | None, *, dry_run: boo
     except (SlackApiError, OSError) as error:
         raise _slack_failure(error) from None
     if not result.ok:
-        print(f"{path}: nothing was changed; {len(result.problems)} problem(s):", file=sys.stderr)
+        problems = words.count(len(result.problems), "problem")
+        print(f"{path}: nothing was changed; {problems}:", file=sys.stderr)
         for problem in result.problems:
             print(f"  line {problem.line}: {problem.message}", file=sys.stderr)
         return 1
     verb = "would change" if dry_run else "changed"
-    print(f"{path}: {verb} {result.changed} people, {result.teams_created} new team(s)")
+    people = words.count(result.changed, "person", "people")
+    print(f"{path}: {verb} {people}, {words.count(result.teams_created, 'new team')}")
     return 0
 
 

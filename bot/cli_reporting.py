@@ -16,6 +16,7 @@ import argparse
 import json
 from pathlib import Path
 
+from bot import cli_words as words
 from bot.config import Settings
 from bot.services import Services
 
@@ -124,7 +125,10 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
             charts = upload_charts(session, team_id, now, lambda: file_sender_for(settings))
     except OSError as error:
         raise _slack_failure(error) from None
-    print(f"digest: {count} message(s) queued, {stats.sent} sent, {charts} chart(s) uploaded")
+    print(
+        f"digest: {words.count(count, 'message')} queued, {stats.sent} sent, "
+        f"{words.count(charts, 'chart')} uploaded"
+    )
     return 0 if stats.failed == 0 else 1
 
 
@@ -137,7 +141,7 @@ def _export(services: Services, team_id: str, out: Path) -> int:
         counts = write_csv_files(session, team_id, out)
         record_export(session, team_id, ACTOR, counts, now)
     for name, rows in counts.items():
-        print(f"{out / (name + '.csv')}: {rows} row(s)")
+        print(f"{out / (name + '.csv')}: {words.count(rows, 'row')}")
     return 0
 
 
@@ -166,7 +170,8 @@ def _person_export(services: Services, team_id: str, slack_id: str, out: Path | 
     else:
         out.write_text(text + "\n", encoding="utf-8")
         rows = sum(len(v) for v in data["records"].values())
-        print(f"{out}: {rows} record(s) in {len(data['records'])} table(s)")
+        tables = words.count(len(data["records"]), "table")
+        print(f"{out}: {words.count(rows, 'record')} in {tables}")
     return 0
 
 

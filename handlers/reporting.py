@@ -19,7 +19,6 @@ from bot.blocks.reporting_team import manager_digest_message
 from bot.permissions import Action, PermissionDenied, can
 from bot.reporting import export_for, report_for
 from bot.reporting.export import record_export
-from bot.reporting.periods import iso_week
 from bot.reporting_slack import SlackFileSender
 from bot.scheduler import zone_of
 from bot.services import Services
@@ -45,8 +44,7 @@ def report_command(req: CommandRequest) -> None:
     if report.organisation is not None:
         message = hr_digest_message(tr, report.organisation, report=True)
     elif report.team is not None:
-        week = iso_week(now.astimezone(zone_of(None, settings.default_tz)).date())
-        message = manager_digest_message(tr, report.team, week=week, report=True)
+        message = manager_digest_message(tr, report.team, report=True)
     else:
         _say(req, tr("reporting.report.no_reports"))
         return
@@ -84,7 +82,9 @@ def export_command(req: CommandRequest) -> None:
         return
     record_export(req.session, team_id, slack_id, counts, now)
     req.session.commit()  # on record before the person is told it is done
-    _say(req, tr("reporting.export.done", rows=sum(counts.values()), files=len(counts)))
+    rows = tr.n("reporting.count.rows", sum(counts.values()))
+    files = tr.n("reporting.count.files", len(counts))
+    _say(req, tr("reporting.export.done", rows=rows, files=files))
 
 
 def register(app: App, services: Services) -> None:

@@ -153,7 +153,7 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
 ) -> None:
     app, fake = running_app, fake_slack
     prompt = _prompted(db, app, fake, clock)
-    assert prompt.text == "Time for your check-in for week 48 (23 Nov – 29 Nov)."
+    assert prompt.text == "Time for your check-in for week of 23 Nov – 29 Nov."
     assert buttons(prompt.blocks) == [("monitoring_start_checkin", "2026-W48")]
 
     view = _open_checkin(app, fake, prompt)
@@ -204,10 +204,10 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
 
     drain(db, fake, clock)
     parent, replies = _manager_thread(fake)
-    assert parent.text == "Check-in untuk minggu ke-48 (23 Nov – 29 Nov)"
+    assert parent.text == "Check-in untuk minggu 23 Nov – 29 Nov"
     assert len(replies) == 1
     summary = texts(replies[0].blocks)
-    assert "<@UEMP> mengisi check-in untuk *minggu ke-48" in summary
+    assert "<@UEMP> mengisi check-in untuk *minggu 23 Nov – 29 Nov" in summary
     assert "10% → 85% (+75 poin) · :large_yellow_circle: berisiko" in summary
     assert "New customers: 2 → 7 dari 10 customers" in summary
     assert "&lt;!channel&gt; deal &amp; more" in summary and "<!channel>" not in summary
@@ -239,7 +239,7 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
     _, replies = _manager_thread(fake)
     assert "Balasan Anda untuk <@UEMP>" in texts(replies[-1].blocks)
     told = fake.messages_in("UEMP")[-1]
-    assert "<@UMGR> replied to your check-in for week 48" in told.text
+    assert "<@UMGR> replied to your check-in for week of 23 Nov – 29 Nov" in told.text
     assert "Great work &lt;!here&gt;, I'll call IT" in texts(told.blocks)
 
     # Someone else's button value is refused in the core: nothing changes.
@@ -396,7 +396,7 @@ def test_errors_in_indonesian_and_a_decimal_comma(
         assert employee is not None
         employee.locale = "id-ID"
     prompt = _prompted(db, app, fake, clock)
-    assert prompt.text == "Saatnya check-in untuk minggu ke-48 (23 Nov – 29 Nov)."
+    assert prompt.text == "Saatnya check-in untuk minggu 23 Nov – 29 Nov."
     view = _open_checkin(app, fake, prompt)
     assert "Sasaran Anda" in texts(view["blocks"])
     answer = submit(app, "UEMP", view, {f"kr_{team.metric_id}": "1O", "mood": "5"}, fake=fake)
@@ -488,7 +488,9 @@ def test_home_shows_the_checkin_and_open_obstacles(
     assert ("monitoring_obstacle_help", str(obstacle.id)) in buttons(home["blocks"])
     employee_home = fake.views_published["UEMP"]  # refreshed on submit: he was looking
     assert employee_home is not before_checkin
-    assert ":white_check_mark: Your check-in for *week 48" in texts(employee_home["blocks"])
+    assert ":white_check_mark: Your check-in for *week of 23 Nov – 29 Nov*" in texts(
+        employee_home["blocks"]
+    )
     assert ("monitoring_obstacle_resolve", str(obstacle.id)) in buttons(employee_home["blocks"])
     before = len(fake.calls_to("views.publish"))
     click(app, fake, "UEMP", "monitoring_obstacle_resolve", str(obstacle.id), home=True)
@@ -509,7 +511,7 @@ def test_a_home_nobody_is_looking_at_is_built_when_opened_not_on_every_change(
     submit(app, "UEMP", _open_checkin(app, fake, prompt), {"mood": "4"}, fake=fake)
     assert "UEMP" not in fake.views_published
     home = open_home(app, fake, "UEMP")
-    assert ":white_check_mark: Your check-in for *week 48" in texts(home["blocks"])
+    assert ":white_check_mark: Your check-in for *week of 23 Nov – 29 Nov*" in texts(home["blocks"])
     with db.session() as session:
         eko = session.scalar(select(Employee).where(Employee.slack_id == "UEMP"))
         assert eko is not None and eko.home_opened_at == clock.now()

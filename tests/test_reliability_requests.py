@@ -396,4 +396,5 @@ def test_a_time_zone_slack_reports_as_unknown(
         assert f"checkin:prompt:{nyc.id}:2026-W48" not in prompted  # 03:00 in New York
     clock.set(FRIDAY_1500_JAKARTA)
     drain(db, fake_slack, clock)
-    assert "Time for your check-in for week 48" in fake_slack.messages_in("UMARS")[-1].text
+    prompt = fake_slack.messages_in("UMARS")[-1].text
+    assert "Time for your check-in for week of 23 Nov – 29 Nov" in prompt

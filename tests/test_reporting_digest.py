@@ -105,12 +105,12 @@ def test_the_hr_digest_and_its_chart_go_to_the_hr_channel_once(
     assert drain(db, fake_slack, DIGEST_AT + timedelta(hours=8)) == 3
     [post] = fake_slack.messages_in(HR_CHANNEL)
     text = shown(post)
-    assert "Weekly HR digest · 2026-W49" in text
+    assert "Weekly HR digest · week of 23 Nov – 29 Nov" in text
     assert "*Whole organisation*: 4/6 checked in (67%)" in text
     [chart] = fake_slack.files
     assert chart["channel_id"] == HR_CHANNEL
-    assert chart["filename"] == "kinerja-digest-2026-W49.png"
-    assert chart["title"] == "Kinerja digest chart 2026-W49"
+    assert chart["filename"] == "kinerja-digest-2026-W48.png"
+    assert chart["title"] == "Kinerja digest chart, week of 23 Nov – 29 Nov"
     assert "Participation and mood by team over the last 8 periods" in chart["initial_comment"]
     width, height = png_size(chart["content"])
     assert width >= 1000 and height >= 700
@@ -156,11 +156,11 @@ def test_without_a_channel_each_hr_person_gets_a_dm_in_their_language(
     drain(db, fake_slack, DIGEST_AT + timedelta(hours=8))
     [to_hana] = fake_slack.messages_in("UHANA")
     [to_indah] = fake_slack.messages_in("UINDAH")
-    assert "Weekly HR digest · 2026-W49" in shown(to_hana)
-    assert "Ringkasan mingguan HR · 2026-W49" in shown(to_indah)
+    assert "Weekly HR digest · week of 23 Nov – 29 Nov" in shown(to_hana)
+    assert "Ringkasan mingguan HR · minggu 23 Nov – 29 Nov" in shown(to_indah)
     files = {f["channel_id"]: f for f in fake_slack.files}
     assert set(files) == {"DUHANA", "DUINDAH"}  # DMs opened first: files need a channel id
-    assert files["DUINDAH"]["title"] == "Grafik ringkasan Kinerja 2026-W49"
+    assert files["DUINDAH"]["title"] == "Grafik ringkasan Kinerja, minggu 23 Nov – 29 Nov"
     assert len(fake_slack.calls_to("conversations.open")) == 2
 
 
@@ -174,10 +174,10 @@ def test_each_manager_gets_their_own_team_only_in_their_language(
     [to_maya] = fake_slack.messages_in("UMAYA")
     [to_omar] = fake_slack.messages_in("UOMAR")
     maya_text, omar_text = shown(to_maya), shown(to_omar)
-    assert "Your team this week · 2026-W49" in maya_text
+    assert "Your team · week of 23 Nov – 29 Nov" in maya_text
     assert ":white_check_mark: Checked in (2): Edi, Eko" in maya_text
     assert OBSTACLE_TEXT in maya_text  # the manager reads their own report's obstacle
-    assert "Tim Anda minggu ini · 2026-W49" in omar_text  # Omar reads Indonesian
+    assert "Tim Anda · minggu 23 Nov – 29 Nov" in omar_text  # Omar reads Indonesian
     assert "Sari" in omar_text and "Sule" in omar_text
     for other_team in ("Sari", "Sule", "Budget freeze", "No laptop", "Cut cloud costs"):
         assert other_team not in maya_text
@@ -262,7 +262,7 @@ def test_kinerja_digest_dry_run_prints_and_send_posts(
     monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
     monkeypatch.setenv("KINERJA_HR_CHANNEL", HR_CHANNEL)
     assert main(["digest"]) == 0
-    assert "1 message(s) queued, 1 sent, 1 chart(s) uploaded" in capsys.readouterr().out
+    assert "1 message queued, 1 sent, 1 chart uploaded" in capsys.readouterr().out
     assert len(fake_slack.messages_in(HR_CHANNEL)) == 1 and len(fake_slack.files) == 1
 
     assert main(["digest", "schedule", "--weekday", "thursday", "--time", "8:15"]) == 0

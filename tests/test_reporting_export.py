@@ -103,7 +103,7 @@ def test_kinerja_export_writes_the_files(
     out = tmp_path / "export"
     assert main(["export", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert f"{out / 'checkins.csv'}: 32 row(s)" in printed
+    assert f"{out / 'checkins.csv'}: 32 rows" in printed
     assert {p.name for p in out.iterdir()} >= {f"{k}.csv" for k in KINDS}
 
 

@@ -53,7 +53,7 @@ def figures(db: Database, at: datetime = DIGEST_AT) -> DigestFigures:
 def test_this_period_is_the_last_whose_check_in_day_has_come(seeded: Seeded, db: Database) -> None:
     monday = figures(db)
     assert [p.key for p in monday.window.org_trend] == WEEKS
-    assert monday.week == "2026-W49"
+    assert monday.period.key == "2026-W48"  # what the digest reports on, not the sending week
     friday_afternoon = figures(db, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))  # 16:00 Jakarta
     assert friday_afternoon.window.org_trend[-1].key == "2026-W49"
 
@@ -144,7 +144,7 @@ def everything(message: dict[str, Any]) -> str:
         (
             "en",
             [
-                "Weekly HR digest · 2026-W49",
+                "Weekly HR digest · week of 23 Nov – 29 Nov",
                 "*Whole organisation*: 4/6 checked in (67%)",
                 "*Sales*: 2/3 checked in (67%)",
                 "*Ops*: 2/2 checked in (100%)",
@@ -164,7 +164,7 @@ def everything(message: dict[str, Any]) -> str:
         (
             "id",
             [
-                "Ringkasan mingguan HR · 2026-W49",
+                "Ringkasan mingguan HR · minggu 23 Nov – 29 Nov",
                 "*Seluruh organisasi*: 4/6 mengisi check-in (67%)",
                 "*Sales*: 2/3 mengisi check-in (67%)",
                 "*Tanpa tim*: 0/1 mengisi check-in (0%)",
@@ -217,8 +217,8 @@ def test_manager_figures_are_their_direct_reports_only(seeded: Seeded, db: Datab
         ("Sule", "self"),
         ("Sari", "approve"),
     ]
-    shown = everything(manager_digest_message(Translator("id"), omar, week="2026-W49"))
-    assert "Tim Anda minggu ini · 2026-W49" in shown
+    shown = everything(manager_digest_message(Translator("id"), omar))
+    assert "Tim Anda · minggu 23 Nov – 29 Nov" in shown
     assert ":white_check_mark: Sudah mengisi (2): Sari, Sule" in shown
     for other in ("Eko", "Edi", "Esti", "Maya", "Lina", OBSTACLE_TEXT, "CRM access"):
         assert other not in shown

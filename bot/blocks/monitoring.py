@@ -48,13 +48,28 @@ def short_date(tr: Translator, day: date) -> str:
 
 
 def period_label(tr: Translator, period: Period) -> str:
-    start, end = short_date(tr, period.start), short_date(tr, period.end)
+    """A period as people say it, the one way every message, report and chart names it:
+    "week of 30 Nov – 6 Dec" / "minggu 30 Nov – 6 Des", "the two weeks 30 Nov – 13 Dec",
+    "November 2026". The year is added when the period spans two years."""
+    pattern = "d MMM yyyy" if period.start.year != period.end.year else "d MMM"
+    start = format_date(period.start, pattern, locale=tr.locale)
+    end = format_date(period.end, pattern, locale=tr.locale)
     if period.cadence is Cadence.WEEKLY:
-        week = int(period.key.split("-W")[1])
-        return tr("monitoring.period.weekly", week=week, start=start, end=end)
+        return tr("monitoring.period.weekly", start=start, end=end)
     if period.cadence is Cadence.BIWEEKLY:
         return tr("monitoring.period.biweekly", start=start, end=end)
     return format_date(period.start, "LLLL yyyy", locale=tr.locale)
+
+
+def period_key_label(tr: Translator, key: str) -> str:
+    """The label of a stored period key ("2026-W49"); a key that names no period (data from
+    an older version) is shown as it is rather than lost."""
+    from bot.monitoring.periods import parse_period  # runtime import: bot.monitoring imports us
+
+    try:
+        return period_label(tr, parse_period(key))
+    except ValueError:
+        return escape(key)
 
 
 def input_number(tr: Translator, value: float | None) -> str:
@@ -244,6 +259,6 @@ def obstacle_news(tr: Translator, actor_slack_id: str, line: ObstacleLine) -> di
 
 def obstacle_reminder(tr: Translator, line: ObstacleLine, now: datetime) -> dict[str, Any]:
     days = max(0, (now - line.opened_at).days)
-    head = tr("monitoring.obstacle.reminder", employee=f"<@{line.employee_slack_id}>", days=days)
+    head = tr.n("monitoring.obstacle.reminder", days, employee=f"<@{line.employee_slack_id}>")
     blocks = [section(head)] + _obstacle_blocks(tr, line, actions=True)
     return {"text": head, "blocks": blocks}

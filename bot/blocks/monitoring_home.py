@@ -29,11 +29,12 @@ def _when(tr: Translator, at: datetime, status: CheckinStatus) -> str:
 
 
 def _obstacle_text(tr: Translator, obstacle: Obstacle, now: datetime, who: str = "") -> str:
-    meta = tr(
-        "monitoring.home.obstacle_meta",
-        status=tr(f"monitoring.obstacle.status.{obstacle.status}"),
-        days=max(0, (now - obstacle.opened_at).days),
-    )
+    status = tr(f"monitoring.obstacle.status.{obstacle.status}")
+    days = max(0, (now - obstacle.opened_at).days)
+    if days:
+        meta = tr.n("monitoring.home.obstacle_meta", days, status=status)
+    else:
+        meta = tr("monitoring.home.obstacle_today", status=status)
     prefix = f"{who}: " if who else ""
     return f":construction: {prefix}{escape(truncate(obstacle.text, 300))}\n_{meta}_"
 
@@ -65,9 +66,7 @@ def section_blocks(tr: Translator, status: CheckinStatus, now: datetime) -> list
     if status.team_obstacles or status.to_acknowledge:
         blocks.append(section(tr("monitoring.home.team_title")))
         if status.to_acknowledge:
-            blocks.append(
-                context(tr("monitoring.home.to_acknowledge", count=status.to_acknowledge))
-            )
+            blocks.append(context(tr.n("monitoring.home.to_acknowledge", status.to_acknowledge)))
         for obstacle in status.team_obstacles[:HOME_LIMIT]:
             text = _obstacle_text(tr, obstacle, now, f"<@{obstacle.employee.slack_id}>")
             if obstacle.status == ObstacleStatus.OPEN:

@@ -138,7 +138,7 @@ def checkin_modal(tr: Translator, form: CheckinForm, zone: tzinfo) -> dict[str, 
         goal_blocks, left_out = _goal_blocks(tr, form, shown)
         blocks.extend(goal_blocks)
         if left_out:
-            blocks.append(context(tr("monitoring.modal.more_goals", count=left_out)))
+            blocks.append(context(tr.n("monitoring.modal.more_goals", left_out)))
     else:
         blocks.append(context(tr("monitoring.modal.no_goals")))
     blocks.append(divider())

@@ -9,15 +9,16 @@ message. The HR renderer receives DigestFigures, which hold no review or check-i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from bot.blocks.monitoring import period_label
 from bot.blocks.text import (
     SECTION_TEXT_LIMIT,
     context,
@@ -126,16 +127,37 @@ def team_label(tr: Translator, trend: TeamTrend, organisation: bool = False) -> 
 
 
 def participation_line(tr: Translator, trend: TeamTrend, organisation: bool = False) -> str:
+    """ "3/4 checked in (75%) · trend … · mood 3.5"; a period nobody was asked in says so, and
+    the mood is left out when nobody gave one."""
     current = trend.current
-    return tr(
-        "reporting.participation.line",
-        team=team_label(tr, trend, organisation),
-        answered=current.answered,
-        expected=current.expected,
-        percent=percent(tr, current.participation),
-        spark=spark([p.participation for p in trend.points]),
-        mood=decimal(tr, current.mood),
-    )
+    team = team_label(tr, trend, organisation)
+    sparkline = spark([p.participation for p in trend.points])
+    if not current.expected:
+        line = tr("reporting.participation.nobody", team=team, spark=sparkline)
+    else:
+        line = tr(
+            "reporting.participation.line",
+            team=team,
+            answered=current.answered,
+            expected=current.expected,
+            percent=percent(tr, current.participation),
+            spark=sparkline,
+        )
+    if current.mood is not None:
+        line += " · " + tr("reporting.participation.mood", mood=decimal(tr, current.mood))
+    return line
+
+
+def trend_text(
+    tr: Translator, values: Sequence[float | None], shown: Callable[[float], str], **scale: float
+) -> str:
+    """ "trend ▂▅▇ (2.0 → 3.5)", or "trend ▅▅, steady at 2.0" when it did not move."""
+    known = [v for v in values if v is not None]
+    first, last = shown(known[0]), shown(known[-1])
+    sparkline = spark(values, **scale)
+    if first == last:
+        return tr("reporting.trend.steady", spark=sparkline, value=last)
+    return tr("reporting.trend.change", spark=sparkline, first=first, last=last)
 
 
 def goal_line(tr: Translator, goal: GoalAtRisk, with_team: bool = True) -> str:
@@ -169,18 +191,16 @@ def goal_blocks(
 
 def _mood_and_confidence(tr: Translator, figures: DigestFigures) -> list[str]:
     moods = [p.mood for p in figures.organisation.points]
-    known = [m for m in moods if m is not None]
     lines = []
-    if known:
-        lines.append(
-            tr(
-                "reporting.mood.line",
-                mood=decimal(tr, figures.organisation.current.mood),
-                spark=spark(moods, 1.0, 5.0),
-                first=decimal(tr, known[0]),
-                last=decimal(tr, known[-1]),
-            )
+    if any(m is not None for m in moods):
+        current = figures.organisation.current.mood
+        mood = (
+            tr("reporting.mood.no_answers")
+            if current is None
+            else tr("reporting.mood.line", mood=decimal(tr, current))
         )
+        shown = partial(decimal, tr)
+        lines.append(f"{mood} · {trend_text(tr, moods, shown, low=1.0, high=5.0)}")
     now = figures.confidence[-1]
     lines.append(
         tr(
@@ -193,14 +213,8 @@ def _mood_and_confidence(tr: Translator, figures: DigestFigures) -> list[str]:
     shares = [c.on_track_share for c in figures.confidence]
     known_shares = [s for s in shares if s is not None]
     if known_shares:
-        lines.append(
-            tr(
-                "reporting.confidence.trend",
-                spark=spark(shares),
-                first=percent(tr, known_shares[0]),
-                last=percent(tr, known_shares[-1]),
-            )
-        )
+        trend = trend_text(tr, shares, partial(percent, tr))
+        lines.append(tr("reporting.confidence.trend", trend=trend))
     return lines
 
 
@@ -213,13 +227,13 @@ def _obstacles(tr: Translator, figures: DigestFigures) -> list[dict[str, Any]]:
     blocks = [section(f"{title}\n{ages}")]
     if summary.escalated:
         lines = [
-            tr(
+            tr.n(
                 "reporting.obstacles.escalated_line",
+                o.days_open,
                 employee=person(o.employee_name, o.employee_slack_id),
                 manager=person(o.manager_name, o.manager_slack_id)
                 if o.manager_slack_id
                 else tr("reporting.obstacles.no_manager"),
-                days=o.days_open,
                 helping=tr("reporting.obstacles.helping") if o.status == "helping" else "",
             )
             for o in summary.escalated[:MAX_ESCALATED]
@@ -239,16 +253,22 @@ def _reviews(tr: Translator, figures: DigestFigures) -> list[str]:
             for s in ReviewStatus
         )
         lines.append(
-            tr("reporting.reviews.line", cycle=escape(cycle.name), total=cycle.total, counts=counts)
+            tr.n("reporting.reviews.line", cycle.total, cycle=escape(cycle.name), counts=counts)
         )
         if cycle.overdue_self or cycle.overdue_manager:
             lines.append(
                 tr(
                     "reporting.reviews.overdue",
-                    self=cycle.overdue_self,
-                    manager=cycle.overdue_manager,
-                    self_due=day(tr, cycle.self_due),
-                    manager_due=day(tr, cycle.manager_due),
+                    self=tr.n(
+                        "reporting.count.self_reviews_overdue",
+                        cycle.overdue_self,
+                        date=day(tr, cycle.self_due),
+                    ),
+                    manager=tr.n(
+                        "reporting.count.manager_reviews_overdue",
+                        cycle.overdue_manager,
+                        date=day(tr, cycle.manager_due),
+                    ),
                 )
             )
     return lines
@@ -257,14 +277,14 @@ def _reviews(tr: Translator, figures: DigestFigures) -> list[str]:
 def _recognition(tr: Translator, figures: DigestFigures) -> list[str]:
     rec = figures.recognition
     if not rec.kudos:
-        return [tr("reporting.kudos.none", days=KUDOS_DAYS)]
+        return [tr.n("reporting.kudos.none", KUDOS_DAYS)]
     lines = [
         tr(
             "reporting.kudos.line",
-            kudos=rec.kudos,
-            givers=rec.givers,
-            recipients=rec.recipients,
-            days=KUDOS_DAYS,
+            kudos=tr.n("reporting.count.kudos", rec.kudos),
+            givers=tr.n("reporting.count.colleagues", rec.givers),
+            recipients=tr.n("reporting.count.people", rec.recipients),
+            days=tr.n("reporting.count.days", KUDOS_DAYS),
         )
     ]
     values = []
@@ -284,16 +304,16 @@ def hr_digest_message(
 ) -> dict[str, Any]:
     """The weekly digest (chat.postMessage arguments without `channel`), or with `report`
     the same figures as `/kinerja report` answers them."""
-    current_end = figures.window.org_trend[-1].end
+    period = period_label(tr, figures.period)
     count = len(figures.window.org_trend)
     title = (
         tr("reporting.hr.report_title", date=day(tr, figures.window.today))
         if report
-        else tr("reporting.hr.title", week=figures.week)
+        else tr("reporting.hr.title", period=period)
     )
     blocks: list[dict[str, Any]] = [
         header(title),
-        context(tr("reporting.hr.intro", date=day(tr, current_end), count=count)),
+        context(tr.n("reporting.hr.intro", count, period=period)),
     ]
     participation_title = tr("reporting.participation.title")
     if figures.teams:
@@ -302,7 +322,7 @@ def hr_digest_message(
         blocks += packed(tr, participation_title, lines)
     else:
         blocks.append(
-            section(f"{participation_title}\n{tr('reporting.participation.none', count=count)}")
+            section(f"{participation_title}\n{tr.n('reporting.participation.none', count)}")
         )
     blocks.append(
         section("\n".join([tr("reporting.mood.title"), *_mood_and_confidence(tr, figures)]))
@@ -318,12 +338,18 @@ def hr_digest_message(
         line = tr("reporting.nominations.line", count=figures.nominations_waiting)
         blocks.append(section(f"{tr('reporting.nominations.title')}\n{line}"))
     blocks.append(context(tr("reporting.hr.report_footer" if report else "reporting.hr.footer")))
+    current = figures.organisation.current
+    checked_in = (
+        tr("reporting.fallback.checked_in", percent=percent(tr, current.participation))
+        if current.expected
+        else tr("reporting.fallback.nobody_asked")
+    )
     fallback = tr(
         "reporting.hr.fallback",
-        week=figures.week,
-        participation=percent(tr, figures.organisation.current.participation),
-        goals=len(figures.goals_at_risk),
-        obstacles=figures.obstacles.open_total,
+        period=period,
+        participation=checked_in,
+        goals=tr.n("reporting.count.goals_at_risk", len(figures.goals_at_risk)),
+        obstacles=tr.n("reporting.count.open_obstacles", figures.obstacles.open_total),
     )
     return {"text": fallback, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.blocks.monitoring import period_label
 from bot.blocks.reporting import (
     MAX_NAMES,
     OBSTACLE_TEXT,
@@ -49,28 +50,27 @@ def _review_line(tr: Translator, due: Any) -> str:
 
 
 def manager_digest_message(
-    tr: Translator, figures: ManagerFigures, *, week: str, report: bool = False
+    tr: Translator, figures: ManagerFigures, *, report: bool = False
 ) -> dict[str, Any]:
-    """A manager's weekly DM (or `/kinerja report` answer): their direct reports only."""
-    periods = figures.window.org_trend
+    """A manager's weekly DM (or `/kinerja report` answer): their direct reports only, for the
+    same period the HR digest reports on (the latest whose check-in day has come)."""
+    period = period_label(tr, figures.window.org_trend[-1])
     title = (
         tr("reporting.manager.report_title", date=day(tr, figures.window.today))
         if report
-        else tr("reporting.manager.title", week=week)
+        else tr("reporting.manager.title", period=period)
     )
     blocks: list[dict[str, Any]] = [
         header(title),
-        context(
-            tr("reporting.manager.intro", count=len(figures.people), date=day(tr, periods[-1].end))
-        ),
+        context(tr.n("reporting.manager.intro", len(figures.people), period=period)),
     ]
     blocks += packed(tr, tr("reporting.manager.checkins"), _checkin_lines(tr, figures))
     obstacles = [
-        tr(
+        tr.n(
             "reporting.manager.obstacle",
+            o.days_open,
             employee=person(o.employee_name, o.employee_slack_id),
             text=escape(truncate(" ".join(o.text.split()), OBSTACLE_TEXT)),
-            days=o.days_open,
             state=(tr("reporting.manager.obstacle_escalated") if o.escalated else "")
             + (tr("reporting.manager.obstacle_helping") if o.status == "helping" else ""),
         )
@@ -88,12 +88,17 @@ def manager_digest_message(
         tr, tr("reporting.manager.reviews"), reviews, tr("reporting.manager.reviews_none")
     )
     blocks.append(context(tr("reporting.manager.footer")))
-    fallback = tr(
-        "reporting.manager.fallback",
+    answered = tr(
+        "reporting.fallback.answered",
         answered=len(figures.with_status("answered")),
         total=len(figures.people),
-        obstacles=len(figures.obstacles),
-        goals=len(figures.goals_at_risk),
-        reviews=len(figures.reviews_due),
+    )
+    fallback = tr(
+        "reporting.manager.fallback",
+        period=period,
+        answered=answered,
+        obstacles=tr.n("reporting.count.open_obstacles", len(figures.obstacles)),
+        goals=tr.n("reporting.count.goals_at_risk", len(figures.goals_at_risk)),
+        reviews=tr.n("reporting.count.reviews_due", len(figures.reviews_due)),
     )
     return {"text": fallback, "blocks": blocks, "unfurl_links": False, "unfurl_media": False}

@@ -189,7 +189,7 @@ def remind_manager(tr: Translator, review: Review) -> dict[str, Any]:
 def cycle_opened(
     tr: Translator, cycle: ReviewCycle, count: int, left_out: list[str]
 ) -> dict[str, Any]:
-    text = tr("review.cycle.opened", cycle=cycle_name(cycle), count=count)
+    text = tr.n("review.cycle.opened", count, cycle=cycle_name(cycle))
     blocks = [section(text)]
     if left_out:
         people = ", ".join(mention(s) for s in left_out[:40])

@@ -110,13 +110,13 @@ def cycle_created_text(
 ) -> str:
     """The confirmation: when the cycle opens (the scheduler opens it), and for how many."""
     if cycle.opens_on <= today:
-        text = tr("review.cycle_modal.opening", cycle=cycle_name(cycle), count=count)
+        text = tr.n("review.cycle_modal.opening", count, cycle=cycle_name(cycle))
     else:
-        text = tr(
+        text = tr.n(
             "review.cycle_modal.scheduled",
+            count,
             cycle=cycle_name(cycle),
             date=day(tr, cycle.opens_on),
-            count=count,
         )
     if left_out:
         people = ", ".join(mention(s) for s in left_out[:40])

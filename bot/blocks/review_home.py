@@ -101,11 +101,11 @@ def progress_blocks(
         f"{status_text(tr, status.value)}: *{progress.counts[status.value]}*"
         for status in ReviewStatus
     )
-    text = tr(
+    text = tr.n(
         "review.home.progress",
+        progress.total,
         cycle=cycle_name(cycle),
         number=cycle.id,
-        total=progress.total,
         self_due=day(tr, cycle.self_due),
         manager_due=day(tr, cycle.manager_due),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.monitoring import period_key_label
 from bot.blocks.review import answers_blocks, cycle_name, day, mention, ratings_lines
 from bot.blocks.review_inputs import input_block, modal, selected_int, state_of, text_input
 from bot.blocks.text import context, divider, escape, plain, section, truncate
@@ -52,7 +53,7 @@ def evidence_blocks(tr: Translator, evidence: Evidence, cycle: ReviewCycle) -> l
         for g in evidence.goals[: SHOWN["goals"]]
     ]
     wins = [
-        f"• _{escape(w.period)}_: {escape(truncate(' '.join(w.text.split()), 200))}"
+        f"• _{period_key_label(tr, w.period)}_: {escape(truncate(' '.join(w.text.split()), 200))}"
         for w in evidence.wins[: SHOWN["wins"]]
     ]
     obstacles = [

@@ -20,6 +20,7 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_percent
 
+from bot.blocks.monitoring import period_key_label
 from bot.i18n import Translator
 from bot.reporting.figures import DigestFigures, TeamTrend
 
@@ -46,20 +47,22 @@ class Series:
 
 @dataclass(frozen=True)
 class ChartData:
-    week: str
+    period: str  # the key of the period the digest reports on ("2026-W48", "2026-11")
     ends: list[str]  # ISO dates: the last day of each period, oldest first
     series: list[Series]
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "week": self.week,
+            "period": self.period,
             "ends": self.ends,
             "series": [s.__dict__ for s in self.series],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ChartData:
-        return cls(data["week"], list(data["ends"]), [Series(**s) for s in data["series"]])
+        """Also reads charts queued before the period replaced the sending week ("week")."""
+        period = str(data.get("period") or data.get("week") or "")
+        return cls(period, list(data["ends"]), [Series(**s) for s in data["series"]])
 
     @property
     def empty(self) -> bool:
@@ -82,7 +85,7 @@ def chart_data(figures: DigestFigures) -> ChartData:
     )[:MAX_TEAMS]
     chosen = [t for t in figures.teams if t in largest]
     return ChartData(
-        figures.week,
+        figures.period.key,
         [p.end.isoformat() for p in figures.window.org_trend],
         [_series(figures.organisation, organisation=True), *(_series(t) for t in chosen)],
     )
@@ -104,7 +107,9 @@ def render_chart(data: ChartData, tr: Translator) -> bytes:
     count = len(data.ends)
     xs = list(range(count))
     figure.suptitle(
-        tr("reporting.chart.title", count=count, week=data.week), fontsize=16, weight="bold"
+        tr.n("reporting.chart.title", count, period=period_key_label(tr, data.period)),
+        fontsize=16,
+        weight="bold",
     )
     colours = iter(COLOURS)
     for series in data.series:

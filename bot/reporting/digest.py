@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.blocks.monitoring import period_key_label
 from bot.blocks.reporting import hr_digest_message
 from bot.blocks.reporting_team import manager_digest_message
 from bot.config import Settings
@@ -171,7 +172,7 @@ def enqueue_manager_digests(
             team_id=team_id,
             key=f"{key_base or 'digest:manager'}:{figures.manager_id}:{week}",
             method="chat.postMessage",
-            payload={"channel": figures.slack_id, **manager_digest_message(tr, figures, week=week)},
+            payload={"channel": figures.slack_id, **manager_digest_message(tr, figures)},
             now=now,
             not_before=max(now, their_time),
         )
@@ -246,9 +247,13 @@ def upload_charts(
                 channel=detail.get("channel"),
                 user=detail.get("user"),
                 content=render(data, tr),
-                filename=f"kinerja-digest-{data.week}.png",
-                title=tr("reporting.chart.file_title", week=data.week),
-                comment=tr("reporting.chart.comment", count=len(data.ends), week=data.week),
+                filename=f"kinerja-digest-{data.period}.png",
+                title=tr("reporting.chart.file_title", period=period_key_label(tr, data.period)),
+                comment=tr.n(
+                    "reporting.chart.comment",
+                    len(data.ends),
+                    period=period_key_label(tr, data.period),
+                ),
             )
         except Exception as error:  # recorded and retried on a later tick
             log.warning("digest chart %s not uploaded: %s", chart.key, error)

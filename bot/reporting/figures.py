@@ -15,10 +15,11 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.monitoring.periods import Period
 from bot.monitoring.schedule import load_schedules
 from bot.reporting import queries
 from bot.reporting.goals import GoalAtRisk, goals_at_risk
-from bot.reporting.periods import ReportWindow, custom_plans, iso_week, report_window
+from bot.reporting.periods import ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
 from bot.review.progress import MANAGER_PENDING, SELF_PENDING
 from bot.scheduler import zone_of
@@ -135,8 +136,10 @@ class DigestFigures:
     nominations_waiting: int | None  # None: nominations do not exist yet
 
     @property
-    def week(self) -> str:
-        return iso_week(self.window.today)
+    def period(self) -> Period:
+        """The period the digest reports on: the organisation's latest whose check-in day has
+        come. Every title, chart and report names this one period (never the sending week)."""
+        return self.window.org_trend[-1]
 
 
 def hr_figures(session: Session, team_id: str, *, now: datetime, org_tz: str) -> DigestFigures:
