@@ -52,7 +52,12 @@ def add_review_parser(commands: argparse._SubParsersAction) -> None:
     start.add_argument(
         "--team", action="append", default=[], help="only this team (repeatable); default: all"
     )
-    start.add_argument("--question", action="append", default=[], help="repeatable")
+    start.add_argument(
+        "--question",
+        action="append",
+        default=[],
+        help='"English | Indonesia", or one text for both (repeatable)',
+    )
     start.add_argument(
         "--competency", action="append", default=[], help='"English | Indonesia" (repeatable)'
     )
@@ -125,7 +130,7 @@ def _open(
         manager_due=args.manager_due,
         everyone=not args.team,
         team_ids=_team_ids(session, team_id, args.team),
-        questions="\n".join(args.question) or default_questions(locale),
+        questions="\n".join(args.question) or default_questions(),
         competencies="\n".join(args.competency) or default_competencies(),
         scale="\n".join(args.scale),
     )

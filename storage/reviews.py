@@ -80,7 +80,8 @@ class ReviewCycle(Base):
     self_due: Mapped[date] = mapped_column(Date)
     manager_due: Mapped[date] = mapped_column(Date)
     tz: Mapped[str] = mapped_column(String(64))
-    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # [{"label_en": …, "label_id": …}] (migration 0014c turned the older plain strings into this)
+    questions: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     # [{"key": "teamwork", "label_en": "Teamwork", "label_id": "Kerja sama"}, …]
     competencies: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     # [{"value": 1, "label_en": "…", "label_id": "…"}, …] from 1 upwards

@@ -239,7 +239,11 @@ def test_the_cli_opens_lists_and_closes_cycles(
         assert (cycle.status, cycle.created_by, cycle.questions[0]) == (
             "closed",
             "cli",
-            "What went well in this period, and what are you proud of?",
+            {
+                "label_en": "What went well in this period, and what are you proud of?",
+                "label_id": "Apa yang berjalan baik selama periode ini, dan apa yang Anda "
+                "banggakan?",
+            },
         )
 
 

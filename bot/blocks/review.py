@@ -24,7 +24,7 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.i18n import Translator
-from bot.review.forms import SUMMARY, label
+from bot.review.forms import SUMMARY, label, question_text
 from storage.reviews import Review, ReviewCycle, ReviewStatus
 
 WRITE_SELF = "review_write_self"
@@ -94,7 +94,8 @@ def answers_blocks(
         if not answer and skip_empty:
             continue
         body = quote(answer) if answer else f"_{tr('review.answer.none')}_"
-        text = f"*{escape(truncate(question, 300))}*\n{body}"
+        asked = question_text(question, tr.locale)
+        text = f"*{escape(truncate(asked, 300))}*\n{body}"
         blocks.append(section(truncate(text, SECTION_TEXT_LIMIT)))
     return blocks
 

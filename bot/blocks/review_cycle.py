@@ -59,7 +59,7 @@ def cycle_modal(tr: Translator, teams: list[tuple[int, str]]) -> dict[str, Any]:
         input_block(
             "questions",
             tr("review.cycle_modal.questions"),
-            text_input(default_questions(tr.locale), multiline=True),
+            text_input(default_questions(), multiline=True),
             hint=tr("review.cycle_modal.questions_hint"),
         ),
         input_block(

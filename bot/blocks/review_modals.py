@@ -17,7 +17,14 @@ from bot.blocks.review_inputs import input_block, modal, selected_int, state_of,
 from bot.blocks.text import context, divider, escape, plain, section, truncate
 from bot.i18n import Translator
 from bot.review.evidence import Evidence
-from bot.review.forms import SUMMARY, ReviewInput, answer_field, label, rating_field
+from bot.review.forms import (
+    SUMMARY,
+    ReviewInput,
+    answer_field,
+    label,
+    question_text,
+    rating_field,
+)
 from bot.reward.values import value_name
 from storage.reviews import Review, ReviewCycle
 
@@ -131,11 +138,8 @@ def self_modal(
     ]
     for index, question in enumerate(cycle.questions):
         answer = str(review.self_answers.get(f"q{index}") or "")
-        blocks.append(
-            input_block(
-                answer_field(index), truncate(question, 2000), text_input(answer, multiline=True)
-            )
-        )
+        text = truncate(question_text(question, tr.locale), 2000)
+        blocks.append(input_block(answer_field(index), text, text_input(answer, multiline=True)))
     for item in cycle.competencies:
         blocks.append(
             input_block(
@@ -249,7 +253,10 @@ def manager_modal(tr: Translator, review: Review, evidence: Evidence) -> dict[st
         blocks.append(
             input_block(
                 answer_field(index, True),
-                truncate(tr("review.manager_modal.comment", question=question), 2000),
+                truncate(
+                    tr("review.manager_modal.comment", question=question_text(question, tr.locale)),
+                    2000,
+                ),
                 text_input(comment, multiline=True),
                 optional=True,
             )

@@ -40,7 +40,7 @@ class CycleInput:
     manager_due: date | None = None
     everyone: bool = False
     team_ids: list[int] = field(default_factory=list)
-    questions: str = ""
+    questions: str = ""  # "English question | Pertanyaan Indonesia", or one text for both
     competencies: str = ""  # "English label | Label Indonesia", or one label for both
     scale: str = ""  # lowest first; empty: the default 1–5 labels
 
@@ -55,7 +55,7 @@ class CycleSpec:
     manager_due: date
     everyone: bool
     team_ids: list[int]
-    questions: list[str]
+    questions: list[dict[str, str]]  # {"label_en": …, "label_id": …}, one side may be empty
     competencies: list[dict[str, str]]
     scale: list[dict[str, Any]]
 
@@ -81,8 +81,11 @@ def slug(text: str) -> str:
     return cleaned[:40] or "competency"
 
 
-def default_questions(locale: str) -> str:
-    return "\n".join(t(locale, f"review.default.q{n}") for n in range(1, DEFAULT_QUESTIONS + 1))
+def default_questions() -> str:
+    """The default questions in both languages, one "English | Indonesia" line each, so a
+    cycle opened by an English- or an Indonesian-speaking HR person reads well to everyone."""
+    keys = (f"review.default.q{n}" for n in range(1, DEFAULT_QUESTIONS + 1))
+    return "\n".join(f"{t('en', key)} | {t('id', key)}" for key in keys)
 
 
 def default_competencies() -> str:
@@ -129,13 +132,21 @@ def _scale(text: str, errors: dict[str, str]) -> list[dict[str, Any]]:
     return scale
 
 
-def _questions(text: str, errors: dict[str, str]) -> list[str]:
-    questions = lines_of(text)
+def _questions(text: str, errors: dict[str, str]) -> list[dict[str, str]]:
+    """One question a line: "English | Indonesia" for both languages, or one text that both
+    see (" | Indonesia" gives only the Indonesian, which English readers then see too)."""
+    questions: list[dict[str, str]] = []
+    for line in lines_of(text):
+        english, bar, indonesian = (part.strip() for part in line.partition("|"))
+        if not bar:
+            indonesian = english
+        if english or indonesian:
+            questions.append({"label_en": english, "label_id": indonesian})
     if not questions:
         errors["questions"] = "review.error.questions_required"
     elif len(questions) > MAX_QUESTIONS:
         errors["questions"] = "review.error.questions_many"
-    elif any(len(q) > QUESTION_MAX for q in questions):
+    elif any(len(text) > QUESTION_MAX for q in questions for text in q.values()):
         errors["questions"] = "review.error.question_long"
     return questions
 
@@ -212,7 +223,7 @@ def rating_field(key: str, manager: bool = False) -> str:
 
 
 def clean_review(
-    questions: list[str],
+    questions: list[Any],
     competencies: list[dict[str, str]],
     scale: list[dict[str, Any]],
     data: ReviewInput,
@@ -263,5 +274,12 @@ def clean_review(
 
 
 def label(item: dict[str, Any], locale: str) -> str:
-    """A competency's or a scale step's label in the reader's language."""
-    return str(item.get("label_id") if locale == "id" else item.get("label_en") or "")
+    """A question's, a competency's or a scale step's label in the reader's language, or in
+    the other one when it was written in one language only."""
+    mine, other = ("label_id", "label_en") if locale == "id" else ("label_en", "label_id")
+    return str(item.get(mine) or item.get(other) or "")
+
+
+def question_text(question: str | dict[str, Any], locale: str) -> str:
+    """A cycle's question for this reader (a plain string is one text for both languages)."""
+    return question if isinstance(question, str) else label(question, locale)
