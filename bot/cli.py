@@ -1,4 +1,9 @@
-"""`kinerja` — the command line: run the bot, migrate, tick by hand, import the organisation."""
+"""`kinerja` — the command line: run the bot, migrate, tick by hand, import the organisation.
+
+Option names mean one thing in every verb: `--workspace T…` picks the Slack workspace when
+several are installed, `--team NAME` names an organisation team (as in the org CSV). `-v`
+(anywhere on the line) shows the log lines, Alembic's included, that are otherwise hidden.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 
 EXIT_CONFIG = 2
+VERBOSE_FLAGS = ("-v", "--verbose")
+WORKSPACE_HELP = "workspace id (T…) when several are installed"
 
 
 class CliError(Exception):
@@ -30,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
         "recognition). Settings come from the environment and .env.",
     )
     parser.add_argument("--version", action="version", version=f"kinerja {__version__}")
+    parser.add_argument(
+        *VERBOSE_FLAGS,
+        action="store_true",
+        help="show log lines (migrations, Slack calls); may also follow the command",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = commands.add_parser("run", help="start the bot (Socket Mode or HTTP on PORT)")
@@ -42,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     tick.add_argument("--at", type=_iso_datetime, help="pretend it is this time (ISO 8601)")
     tick.add_argument("--no-send", action="store_true", help="enqueue only; do not call Slack")
 
-    commands.add_parser("sync", help="sync people from the Slack directory now")
+    sync = commands.add_parser("sync", help="sync people from the Slack directory now")
+    sync.add_argument("--workspace", help=WORKSPACE_HELP)
 
     org = commands.add_parser("org", help="the organisation chart")
     org_commands = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
@@ -53,9 +66,13 @@ def _parser() -> argparse.ArgumentParser:
         "file", type=Path, help="CSV: slack_id|email,manager_slack_id,role,team"
     )
     org_import.add_argument("--dry-run", action="store_true", help="check the file; change nothing")
-    org_import.add_argument("--team", help="workspace id (T…) when several are installed")
-    org_show = org_commands.add_parser("show", help="print the organisation as a tree")
-    org_show.add_argument("--team", help="workspace id (T…) when several are installed")
+    org_import.add_argument("--workspace", help=WORKSPACE_HELP)
+    old_team_option(org_import)
+    org_show = org_commands.add_parser(
+        "show", help="print the organisation as a tree (reads the database only, works offline)"
+    )
+    org_show.add_argument("--team", help="only this organisation team's people (its name)")
+    org_show.add_argument("--workspace", help=WORKSPACE_HELP)
 
     from bot.cli_schedule import add_schedule_parser
 
@@ -71,6 +88,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def old_team_option(parser: argparse.ArgumentParser) -> None:
+    """`--team` once meant the workspace in this verb; it is kept, hidden, only to say so."""
+    parser.add_argument("--team", dest="old_team", help=argparse.SUPPRESS)
+
+
+def refuse_old_team(args: argparse.Namespace) -> None:
+    if getattr(args, "old_team", None):
+        raise CliError(
+            f"--team names an organisation team, and `kinerja {args.command}` works on the "
+            f"whole workspace: to choose the workspace, use --workspace {args.old_team}",
+            code=EXIT_CONFIG,
+        )
+
+
 def _iso_datetime(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -82,21 +113,34 @@ def _iso_datetime(text: str) -> datetime:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    verbose = any(word in VERBOSE_FLAGS for word in words)
+    args = _parser().parse_args([word for word in words if word not in VERBOSE_FLAGS])
     needs_slack = args.command in ("run", "sync") or (args.command == "tick" and not args.no_send)
     try:
         settings = load_settings(require_slack=needs_slack)
     except ConfigError as error:
         print(f"kinerja: configuration error: {error}", file=sys.stderr)
         return EXIT_CONFIG
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging(settings, args.command, verbose)
     try:
+        refuse_old_team(args)
         return _dispatch(args, settings)
     except CliError as error:
         print(f"kinerja: {error}", file=sys.stderr)
         return error.code
+
+
+def _configure_logging(settings: Settings, command: str, verbose: bool) -> None:
+    """The bot (`run`) logs at KINERJA_LOG_LEVEL; a one-off verb prints only its answer and
+    warnings unless `-v` asks for more. Alembic's INFO lines ("Context impl SQLiteImpl",
+    "Will assume non-transactional DDL") say nothing to an operator: only with `-v`."""
+    level = settings.log_level if command == "run" else logging.WARNING
+    if verbose:
+        level = min(logging.getLevelName(settings.log_level), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
+    logging.getLogger("alembic").setLevel(level if verbose else logging.WARNING)
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,7 +153,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "tick":
         return cli_commands.tick(settings, args.at, send=not args.no_send)
     if args.command == "sync":
-        return cli_commands.sync(settings)
+        return cli_commands.sync(settings, args.workspace)
     if args.command == "schedule":
         from bot.cli_schedule import run_schedule
 
@@ -123,5 +167,5 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return run_reporting(args, settings)
     if args.org_command == "import":
-        return cli_commands.org_import(settings, args.file, args.team, dry_run=args.dry_run)
-    return cli_commands.org_show(settings, args.team)
+        return cli_commands.org_import(settings, args.file, args.workspace, dry_run=args.dry_run)
+    return cli_commands.org_show(settings, args.workspace, args.team)

@@ -7,8 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from bot import cli_words as words
 from bot.cli import CliError
@@ -17,7 +18,7 @@ from bot.config import Settings
 from bot.services import Services
 from storage.db import Database
 from storage.migrate import current_revision, upgrade
-from storage.models import Workspace
+from storage.models import Team, Workspace
 
 
 def _database(settings: Settings) -> Database:
@@ -90,12 +91,12 @@ def tick(settings: Settings, at: datetime | None, *, send: bool) -> int:
     return 1 if report.failed else 0
 
 
-def sync(settings: Settings) -> int:
+def sync(settings: Settings, workspace: str | None = None) -> int:
     from bot.directory import sync_directory
 
     db = _database(settings)
     services = _services(settings, db)
-    team_id = _workspace(services, None)
+    team_id = _workspace(services, workspace)
     try:
         with db.session() as session:
             report = sync_directory(session, services.client, team_id, services.clock.now())
@@ -105,8 +106,10 @@ def sync(settings: Settings) -> int:
     return 0
 
 
-def _workspace(services: Services, wanted: str | None) -> str:
-    """The workspace to act on: the one given, the only one installed, or auth.test's."""
+def _workspace(services: Services, wanted: str | None, *, offline: bool = False) -> str:
+    """The workspace to act on: the one given, the only one installed, or auth.test's.
+    A verb that only reads the database (`offline`) never asks Slack: with no workspace
+    recorded yet there is nothing for it to read."""
     with services.db.session() as session:
         installed = list(session.scalars(select(Workspace.team_id)))
     if wanted:
@@ -118,7 +121,11 @@ def _workspace(services: Services, wanted: str | None) -> str:
     if len(installed) == 1:
         return installed[0]
     if len(installed) > 1:
-        raise CliError(f"several workspaces are installed ({', '.join(installed)}); pass --team")
+        raise CliError(
+            f"several workspaces are installed ({', '.join(installed)}); pass --workspace T…"
+        )
+    if offline:
+        raise CliError("no workspace yet: run `kinerja run` or `kinerja sync` once", code=2)
     if not services.settings.slack_bot_token:
         raise CliError("no workspace yet: set SLACK_BOT_TOKEN, or run `kinerja run` once", code=2)
     from bot.app import register_workspace
@@ -129,7 +136,7 @@ def _workspace(services: Services, wanted: str | None) -> str:
         raise _slack_failure(error) from None
 
 
-def org_import(settings: Settings, path: Path, team: str | None, *, dry_run: bool) -> int:
+def org_import(settings: Settings, path: Path, workspace: str | None, *, dry_run: bool) -> int:
     from bot.org_import import import_org
 
     try:
@@ -138,7 +145,7 @@ def org_import(settings: Settings, path: Path, team: str | None, *, dry_run: boo
         raise CliError(f"cannot read {path}: {error}") from None
     db = _database(settings)
     services = _services(settings, db)
-    team_id = _workspace(services, team)
+    team_id = _workspace(services, workspace)
     client = services.client if settings.slack_bot_token else None
     try:
         with db.session(dry_run=dry_run) as session:
@@ -159,11 +166,27 @@ def org_import(settings: Settings, path: Path, team: str | None, *, dry_run: boo
     return 0
 
 
-def org_show(settings: Settings, team: str | None) -> int:
+def org_show(settings: Settings, workspace: str | None, team: str | None = None) -> int:
+    """Read only and offline: the database is all it needs, whatever SLACK_BOT_TOKEN says."""
     from bot.org_import import render_org_tree
 
     db = _database(settings)
-    team_id = _workspace(_services(settings, db), team)
+    team_id = _workspace(_services(settings, db), workspace, offline=True)
     with db.session() as session:
-        print(render_org_tree(session, team_id))
+        only = _org_team(session, team_id, team) if team is not None else None
+        print(render_org_tree(session, team_id, only_team=only))
     return 0
+
+
+def _org_team(session: Session, team_id: str, name: str) -> int:
+    """The organisation team called `name`; a workspace id given here gets a pointer to
+    --workspace, which is what `--team` meant in this verb before."""
+    found = session.scalar(
+        select(Team.id).where(Team.team_id == team_id, func.lower(Team.name) == name.lower())
+    )
+    if found is not None:
+        return int(found)
+    if session.get(Workspace, name) is not None:
+        raise CliError(f"--team names an organisation team; for workspace {name} use --workspace")
+    known = ", ".join(sorted(session.scalars(select(Team.name).where(Team.team_id == team_id))))
+    raise CliError(f"no team called {name!r} (known: {known or 'none'})")

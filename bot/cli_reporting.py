@@ -3,11 +3,11 @@
 The operator of the server is trusted (like `org import`): no Slack identity and no role check;
 what changes data (the digest schedule, an erasure) is audited with the actor "cli".
 
-    kinerja digest [--dry-run] [--managers] [--chart FILE] [--team T…]
-    kinerja digest schedule [--weekday mon] [--time 09:00] [--team T…]
-    kinerja export --out DIR [--team T…]
-    kinerja person export SLACK_ID [--out FILE] [--team T…]
-    kinerja person erase SLACK_ID --yes [--team T…]
+    kinerja digest [--dry-run] [--managers] [--chart FILE] [--workspace T…]
+    kinerja digest schedule [--weekday mon] [--time 09:00] [--workspace T…]
+    kinerja export --out DIR [--workspace T…]
+    kinerja person export SLACK_ID [--out FILE] [--workspace T…]
+    kinerja person erase SLACK_ID --yes [--workspace T…]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from bot import cli_words as words
+from bot.cli import WORKSPACE_HELP, old_team_option
 from bot.config import Settings
 from bot.services import Services
 
@@ -37,22 +38,26 @@ def add_reporting_parsers(commands: argparse._SubParsersAction) -> None:
     digest.add_argument("--locale", choices=("en", "id"), help="language of --dry-run output")
     digest.add_argument("--weekday", help="schedule: mon … sun (organisation zone)")
     digest.add_argument("--time", help="schedule: HH:MM (organisation zone)")
-    digest.add_argument("--team", help="workspace id (T…) when several are installed")
+    digest.add_argument("--workspace", help=WORKSPACE_HELP)
+    old_team_option(digest)
 
     export = commands.add_parser("export", help="write every record as CSV files")
     export.add_argument("--out", type=Path, required=True, help="directory for the CSV files")
-    export.add_argument("--team", help="workspace id (T…) when several are installed")
+    export.add_argument("--workspace", help=WORKSPACE_HELP)
+    old_team_option(export)
 
     person = commands.add_parser("person", help="personal-data rights: access and erasure")
     actions = person.add_subparsers(dest="person_command", metavar="ACTION", required=True)
     access = actions.add_parser("export", help="everything stored about one person, as JSON")
     access.add_argument("slack_id", help="the person's Slack id (U…)")
     access.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    access.add_argument("--team", help="workspace id (T…) when several are installed")
+    access.add_argument("--workspace", help=WORKSPACE_HELP)
+    old_team_option(access)
     erase = actions.add_parser("erase", help="erase or anonymise one person (irreversible)")
     erase.add_argument("slack_id", help="the person's Slack id (U…)")
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
-    erase.add_argument("--team", help="workspace id (T…) when several are installed")
+    erase.add_argument("--workspace", help=WORKSPACE_HELP)
+    old_team_option(erase)
 
 
 def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,7 +65,15 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
 
     db = _database(settings)
     services = _services(settings, db)
-    team_id = _workspace(services, args.team)
+    reads_only = (
+        args.command == "export"
+        or (
+            args.command == "digest"
+            and (args.dry_run if args.action == "send" else not (args.weekday or args.time))
+        )
+        or getattr(args, "person_command", None) == "export"
+    )
+    team_id = _workspace(services, args.workspace, offline=reads_only)
     if args.command == "digest":
         if args.action == "schedule":
             return _schedule(services, team_id, args)

@@ -304,16 +304,18 @@ def import_org(
     return ImportResult(ok=True, problems=[], changed=changed, teams_created=teams_created)
 
 
-def render_org_tree(session: Session, team_id: str) -> str:
+def render_org_tree(session: Session, team_id: str, *, only_team: int | None = None) -> str:
     """The organisation as an indented tree for `kinerja org show`.
 
-    Roots are people without a manager (or whose manager is not in this workspace); everyone
-    is sorted by name then id, so the output is stable and can be diffed between imports.
+    Roots are people without a manager (or whose manager is not in this workspace, or not in
+    `only_team` when the tree is one team's); everyone is sorted by name then id, so the
+    output is stable and can be diffed between imports.
     """
+    query = select(Employee).where(Employee.team_id == team_id)
+    if only_team is not None:
+        query = query.where(Employee.org_team_id == only_team)
     employees = session.scalars(
-        select(Employee)
-        .where(Employee.team_id == team_id)
-        .options(lazyload(Employee.manager), lazyload(Employee.org_team))
+        query.options(lazyload(Employee.manager), lazyload(Employee.org_team))
     ).all()
     if not employees:
         return "(no people yet)"
