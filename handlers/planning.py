@@ -24,6 +24,7 @@ from bot.blocks.planning import APPROVE, EDIT, REQUEST_CHANGES, goals_list
 from bot.blocks.planning_form import VALUE
 from bot.blocks.planning_home import GOAL_MENU, NEW_GOAL
 from bot.blocks.planning_modals import (
+    PROGRESS_BLOCK,
     PROGRESS_MODAL,
     REASON_MODAL,
     notice_modal,
@@ -49,7 +50,7 @@ from bot.planning import (
     submit_goal,
     update_key_result,
 )
-from bot.planning.progress import may_update
+from bot.planning.progress import may_update, set_goal_progress, sets_progress_by_hand
 from bot.scheduler import zone_of
 from bot.services import Services
 from handlers import planning_modal
@@ -306,7 +307,7 @@ def register(app: App, services: Services) -> None:
                 goal = get_goal(session, actor, goal_id)
                 if not may_update(actor, goal):
                     raise GoalConflict(f"planning.conflict.{goal.status}")
-                views.append(progress_modal(tr, goal))
+                views.append(progress_modal(tr, goal, by_hand=sets_progress_by_hand(goal)))
             elif choice == "complete":
                 complete_goal(session, actor, goal_id, now=now)
             elif choice == "abandon":
@@ -346,6 +347,14 @@ def register(app: App, services: Services) -> None:
 
         def work(session: Session, actor: Employee, tr: Translator) -> str | None:
             goal = get_goal(session, actor, goal_id)
+            if not goal.key_results:
+                state = (values.get(PROGRESS_BLOCK) or {}).get(VALUE) or {}
+                percent = parse_number(str(state.get("value") or ""))
+                if percent is None or not 0 <= percent <= 100:
+                    errors[PROGRESS_BLOCK] = tr("planning.error.percent")
+                    return None
+                set_goal_progress(session, actor, goal_id, percent, now=services.clock.now())
+                return None
             updates: list[tuple[int, float | None, bool | None]] = []
             for kr in goal.key_results:
                 state = (values.get(f"kr_{kr.id}") or {}).get(VALUE) or {}

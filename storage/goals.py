@@ -75,6 +75,10 @@ class Goal(Base):
         CheckConstraint(_in("kind", GoalKind), name="kind"),
         CheckConstraint(_in("status", GoalStatus), name="status"),
         CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint(
+            "manual_progress IS NULL OR (manual_progress >= 0 AND manual_progress <= 1)",
+            name="manual_progress_range",
+        ),
         # A person's goals, and a person's goals in one state (migration 0002b).
         Index("ix_goals_team_owner_status", "team_id", "owner_id", "status"),
         # The company's or the teams' goals in some states, shown on every Home (0002b).
@@ -90,6 +94,9 @@ class Goal(Base):
     title: Mapped[str] = mapped_column(String(150))
     description: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[float] = mapped_column(Float, default=1.0)
+    # 0..1, set by the owner of a goal without key results (migration 0014c_goal_progress);
+    # ignored while the goal has key results or live goals aligned below it.
+    manual_progress: Mapped[float | None] = mapped_column(Float)
     due_date: Mapped[date] = mapped_column(Date)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("goals.id", ondelete="SET NULL"), index=True

@@ -541,3 +541,69 @@ def test_a_draft_is_resubmitted_from_the_home(
 def test_help_lists_the_goal_commands(running_app: RunningApp, org: Org) -> None:
     help_text = texts(running_app.slack.command("help", "UEMP").json()["blocks"])
     assert "/kinerja goal [edit ID]" in help_text and "/kinerja goals" in help_text
+
+
+def test_a_development_goal_without_key_results_gets_its_progress_by_hand(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, org: Org
+) -> None:
+    """No key result is required: Eko saves a development goal with none, Maya approves it,
+    Eko sets 40% from his App Home, and the team and company goals roll up from it, as does
+    the HR digest's list of goals at risk."""
+    from datetime import UTC, datetime
+
+    from bot.planning import approve_goal
+    from bot.planning.rollup import rollup_progress
+    from bot.reporting import hr_figures
+
+    slack, ids = running_app, goal_ids(db)
+    modal = open_new_goal(slack, fake_slack, "UEMP")
+    kr_title = next(b for b in modal["blocks"] if b.get("block_id") == "kr_n1_title")
+    assert kr_title["optional"] is True
+    options = suggest(slack, "UEMP", modal, "sell")
+    typed = {
+        "title": "Learn to run a retrospective",
+        "kind": "development",
+        "due": "2026-12-31",
+        "parent": options[0],
+    }
+    saved = submit(slack, "UEMP", modal, typed)
+    assert saved["response_action"] == "update", saved
+    with db.session() as session:
+        goal = session.scalar(select(Goal).where(Goal.title == typed["title"]))
+        assert goal is not None and goal.key_results == [] and goal.kind == "development"
+        goal_id = goal.id
+        maya = session.get(type(goal.owner), org.manager.id)
+        assert maya is not None
+        approve_goal(session, maya, goal_id, version=goal.version, now=clock.now())
+    assert goal_ids(db)["Sell more"] == ids["Sell more"]
+
+    home = open_home(slack, fake_slack, "UEMP")
+    assert "No key results" not in texts(home["blocks"])
+    trigger = click(slack, fake_slack, "UEMP", GOAL_MENU, view=home, selected=f"progress:{goal_id}")
+    progress = opened_after(fake_slack, trigger)
+    field = next(b for b in progress["blocks"] if b.get("block_id") == "progress")
+    assert field["label"]["text"] == "Progress (%)" and progress["submit"]["text"] == "Save"
+    assert submit(slack, "UEMP", progress, {"progress": "140"}) == {
+        "response_action": "errors",
+        "errors": {"progress": "Enter a number from 0 to 100, such as 40."},
+    }
+    assert submit(slack, "UEMP", progress, {"progress": "40"}) == {}
+    with db.session() as session:
+        goals = {g.title: g for g in session.scalars(select(Goal))}
+        mine = goals[typed["title"]]
+        assert mine.manual_progress == pytest.approx(0.4)
+        assert goal_progress(mine) == pytest.approx(0.4)
+        assert goal_progress(goals["Sell more"]) == pytest.approx(0.4)
+        rolled = rollup_progress(session, [goals["Be the leader"], goals["Sell more"]])
+        assert rolled[goals["Be the leader"].id] == pytest.approx(0.4)
+        late = datetime(2027, 1, 11, 2, 0, tzinfo=UTC)  # past its due date: behind, at risk
+        figures = hr_figures(session, "T0001", now=late, org_tz="Asia/Jakarta")
+        at_risk = {g.goal_id: g.progress for g in figures.goals_at_risk}
+        assert at_risk[mine.id] == pytest.approx(0.4)
+    wait_for(lambda: "▓▓▓▓░░░░░░ 40%" in texts(fake_slack.views_published["UEMP"]["blocks"]))
+    again = opened_after(
+        fake_slack,
+        click(slack, fake_slack, "UEMP", GOAL_MENU, view=home, selected=f"progress:{goal_id}"),
+    )
+    field = next(b for b in again["blocks"] if b.get("block_id") == "progress")
+    assert field["element"]["initial_value"] == "40"

@@ -180,7 +180,14 @@ def _key_result_blocks(
             "text": {"type": "mrkdwn", "text": tr("planning.modal.kr_row", number=number)},
             "accessory": button(tr("planning.modal.kr_remove"), KR_REMOVE, row),
         },
-        _input(f"kr_{row}_title", tr("planning.modal.kr_title_label"), _text_input(kr.title)),
+        # Optional: an empty row is no key result, and a goal may have none; a row with
+        # other fields filled but no title is refused by the core, on this input.
+        _input(
+            f"kr_{row}_title",
+            tr("planning.modal.kr_title_label"),
+            _text_input(kr.title),
+            optional=True,
+        ),
         _input(
             f"kr_{row}_kind",
             tr("planning.modal.kr_kind_label"),
@@ -222,9 +229,27 @@ def reason_modal(tr: Translator, goal: Goal, metadata: dict[str, Any]) -> dict[s
     }
 
 
-def progress_modal(tr: Translator, goal: Goal) -> dict[str, Any]:
-    """One input per key result: the current value of a number, or a done box."""
+PROGRESS_BLOCK = "progress"
+
+
+def progress_modal(tr: Translator, goal: Goal, by_hand: bool = False) -> dict[str, Any]:
+    """One input per key result: the current value of a number, or a done box; for a goal
+    whose progress is set `by_hand` (no key results, nothing aligned below), one percentage."""
     blocks: list[dict[str, Any]] = [section(f"*{title_of(goal)}*")]
+    if by_hand:
+        percent = (
+            ""
+            if goal.manual_progress is None
+            else plain_number(tr, round(goal.manual_progress * 100, 1))
+        )
+        blocks.append(
+            _input(
+                PROGRESS_BLOCK,
+                tr("planning.progress.percent_label"),
+                _text_input(percent, "0", max_length=6),
+                hint=tr("planning.progress.percent_hint"),
+            )
+        )
     for kr in goal.key_results:
         block_id = f"kr_{kr.id}"
         if kr.kind == KeyResultKind.CHECK:
@@ -244,7 +269,7 @@ def progress_modal(tr: Translator, goal: Goal) -> dict[str, Any]:
             ).rstrip()
             value = plain_number(tr, kr.current_value)
             blocks.append(_input(block_id, label, _text_input(value)))
-    if not goal.key_results:
+    if not goal.key_results and not by_hand:
         blocks.append(section(tr("planning.progress.none")))
     modal: dict[str, Any] = {
         "type": "modal",
@@ -254,7 +279,7 @@ def progress_modal(tr: Translator, goal: Goal) -> dict[str, Any]:
         "private_metadata": json.dumps({"g": goal.id}),
         "blocks": blocks,
     }
-    if goal.key_results:
+    if goal.key_results or by_hand:
         modal["submit"] = plain(tr("planning.progress.submit"), 24)
     return modal
 

@@ -1,4 +1,6 @@
-"""Progress: computed from key results, rolled up from children by weight, never stored.
+"""Progress: computed from key results, rolled up from children by weight, never stored —
+except for a goal with neither (a development goal without key results), whose owner sets it
+by hand (`set_goal_progress`, stored as `Goal.manual_progress`).
 
 Storing progress would need a second write on every key-result move, all the way up the
 alignment chain, and would go stale the first time one was missed. Computing it is cheap: a
@@ -53,7 +55,8 @@ def _kr_progress(
 
 def goal_progress(goal: Goal) -> float:
     """0..1. Completed is 1; a goal with live children rolls up from them by weight;
-    otherwise the mean of its key results (0 when it has none).
+    otherwise the mean of its key results, or without any the progress set by hand (0 when
+    nobody set it).
 
     A goal stored in a session is computed from its whole subtree read in two queries
     (progress_of): walking `goal.children` would lazy-load every goal under a company goal
@@ -85,13 +88,16 @@ def progress_of(
     tree = select(Goal.id).where(Goal.id.in_(roots)).cte("goal_tree", recursive=True)
     tree = tree.union(select(Goal.id).where(Goal.parent_id == tree.c.id))
     nodes: dict[int, tuple[int | None, str, float]] = {}
+    manual: dict[int, float] = {}
     children: dict[int, list[int]] = defaultdict(list)
-    for goal_id, parent_id, status, weight in session.execute(
-        select(Goal.id, Goal.parent_id, Goal.status, Goal.weight)
+    for goal_id, parent_id, status, weight, by_hand in session.execute(
+        select(Goal.id, Goal.parent_id, Goal.status, Goal.weight, Goal.manual_progress)
         .where(Goal.id.in_(select(tree.c.id)))
         .order_by(Goal.id)
     ):
         nodes[goal_id] = (parent_id, status, weight)
+        if by_hand is not None:
+            manual[goal_id] = by_hand
     for goal_id, (parent_id, _, _) in nodes.items():
         if parent_id is not None and parent_id in nodes:
             children[parent_id].append(goal_id)
@@ -127,7 +133,7 @@ def progress_of(
             if total > 0:
                 return sum(nodes[child][2] * walk(child, seen) for child in live) / total
         values = own.get(goal_id)
-        return sum(values) / len(values) if values else 0.0
+        return sum(values) / len(values) if values else manual.get(goal_id, 0.0)
 
     if sizes is not None:  # how many goals each root has under it, itself included
         for goal_id in roots:
@@ -160,7 +166,7 @@ def _progress(goal: Goal, seen: frozenset[int]) -> float:
         if total > 0:
             return sum(child.weight * _progress(child, seen) for child in children) / total
     if not goal.key_results:
-        return 0.0
+        return goal.manual_progress or 0.0
     return sum(key_result_progress(kr) for kr in goal.key_results) / len(goal.key_results)
 
 
@@ -219,6 +225,37 @@ def update_key_result(
             source=source,
         )
     return key_result
+
+
+def sets_progress_by_hand(goal: Goal) -> bool:
+    """Neither key results nor live goals aligned below: nothing computes its progress, so
+    the owner sets it."""
+    if goal.key_results:
+        return False
+    return not any(child.status != GoalStatus.ABANDONED for child in goal.children)
+
+
+def set_goal_progress(
+    session: Session, actor: Employee, goal_id: int, percent: float, *, now: datetime
+) -> Goal:
+    """The progress, in percent (0–100), of an active goal that has no key results and no
+    goals aligned below it; recorded in the goal's history like a key result's move."""
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.team_id != actor.team_id or not can_view(actor, goal):
+        raise GoalNotFound(goal_id)
+    require_goal(actor, GoalAction.UPDATE_PROGRESS, goal)
+    if goal.status != GoalStatus.ACTIVE:
+        raise GoalConflict(f"planning.conflict.{goal.status}")
+    if not sets_progress_by_hand(goal):
+        raise GoalConflict("planning.conflict.progress_computed")
+    if percent != percent or not 0 <= percent <= 100:
+        raise ValidationError({"progress": "planning.error.percent"})
+    before, after = goal.manual_progress, round(percent / 100, 4)
+    if before != after:
+        goal.manual_progress = after
+        goal.updated_at = now
+        record_event(session, goal, actor, GoalEventAction.PROGRESS, now, progress=[before, after])
+    return goal
 
 
 def may_update(actor: Employee, goal: Goal) -> bool:

@@ -118,6 +118,7 @@ def _compute(session: Session, chosen: list[Goal]) -> dict[int, tuple[float, int
             Goal.status.label("status"),
             cast(1.0, Float).label("share"),
             cast(0, Integer).label("depth"),
+            Goal.manual_progress.label("manual"),
         )
         .where(Goal.id.in_(roots))
         .cte("walk", recursive=True)
@@ -129,6 +130,7 @@ def _compute(session: Session, chosen: list[Goal]) -> dict[int, tuple[float, int
             child.status,
             walk.c.share * child.weight / totals.c.total,
             walk.c.depth + 1,
+            child.manual_progress,
         )
         .join(child, child.parent_id == walk.c.id)
         .join(totals, totals.c.parent_id == walk.c.id)
@@ -146,7 +148,8 @@ def _compute(session: Session, chosen: list[Goal]) -> dict[int, tuple[float, int
     has_live_child = exists().where(
         grandchild.parent_id == walk.c.id, grandchild.status != _ABANDONED
     )
-    value = case((walk.c.status == _COMPLETED, 1.0), else_=func.coalesce(own, 0.0))
+    # Without key results, the progress set by hand (development goals), else 0.
+    value = case((walk.c.status == _COMPLETED, 1.0), else_=func.coalesce(own, walk.c.manual, 0.0))
     rows = session.execute(
         select(walk.c.root, func.sum(walk.c.share * value), func.count())
         .where(or_(walk.c.status == _COMPLETED, ~has_live_child))

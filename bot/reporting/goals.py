@@ -141,7 +141,8 @@ def goals_at_risk(
                 owner.name,
                 team.id,
                 team.name,
-                own.c.progress,
+                # A goal without key results: the progress its owner set by hand.
+                func.coalesce(own.c.progress, Goal.manual_progress),
                 latest.c.confidence,
             )
             .join(owner, owner.id == Goal.owner_id)
@@ -220,6 +221,11 @@ def progress_of(session: Session, team_id: str, rows: list[GoalRow]) -> _Progres
     own = {
         goal_id: value for goal_id, value in session.connection().execute(_own_progress(team_id))
     }
+    by_hand = select(Goal.id, Goal.manual_progress).where(
+        Goal.team_id == team_id, Goal.manual_progress.is_not(None)
+    )
+    for goal_id, value in session.connection().execute(by_hand):
+        own.setdefault(goal_id, value)  # key results, when a goal has any, decide
     return _Progress(rows, own)
 
 
