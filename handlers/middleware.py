@@ -1,4 +1,5 @@
-"""Request-wide guards: one workspace per install, and each Slack event processed once."""
+"""Request-wide guards: one workspace per install, each Slack event processed once, and each
+signed command or interaction run once (a replay is acknowledged, not run)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.request_replay import first_sighting
 from bot.services import Services
 from storage.models import ProcessedEvent, Workspace
 
@@ -61,8 +63,34 @@ def register(app: App, services: Services) -> None:
             return BoltResponse(status=200, body="")
         return next()
 
+    def once_per_request(
+        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """A signed command or interaction sent again is a replay: answered, not run.
+
+        Runs after Bolt verified the signature, so only a request that really came from Slack
+        (or a copy of one) is remembered. Socket Mode requests carry no signature and arrive
+        over the app's own authenticated connection: nothing to replay there.
+        """
+        body = req.body
+        if body.get("type") in ("event_callback", "block_suggestion"):
+            return next()  # events: once_per_event, by id; option lists change nothing
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        if not signature.startswith("v0="):
+            return next()
+        team_id = req.context.team_id or ""
+        if first_sighting(services.db, team_id, signature[3:], services.clock.now()):
+            return next()
+        log.warning(
+            "replayed %s request ignored (timestamp %s)",
+            body.get("type") or body.get("command") or "slack",
+            (req.headers.get("x-slack-request-timestamp") or ["?"])[0],
+        )
+        return BoltResponse(status=200, body="")
+
     app.middleware(known_workspace)
     app.middleware(once_per_event)
+    app.middleware(once_per_request)
 
 
 def _is_installed(services: Services, team_id: str) -> bool:
