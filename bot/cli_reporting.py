@@ -5,7 +5,7 @@ what changes data (the digest schedule, an erasure) is audited with the actor "c
 
     kinerja digest [--dry-run] [--managers] [--chart FILE] [--team T…]
     kinerja digest schedule [--weekday mon] [--time 09:00] [--team T…]
-    kinerja export --out DIR [--team T…]
+    kinerja export --out DIR [--include-private-text] [--team T…]
     kinerja person export SLACK_ID [--out FILE] [--team T…]
     kinerja person erase SLACK_ID --yes [--team T…]
 """
@@ -38,8 +38,14 @@ def add_reporting_parsers(commands: argparse._SubParsersAction) -> None:
     digest.add_argument("--time", help="schedule: HH:MM (organisation zone)")
     digest.add_argument("--team", help="workspace id (T…) when several are installed")
 
-    export = commands.add_parser("export", help="write every record as CSV files")
+    export = commands.add_parser(
+        "export", help="write the records as CSV files: what HR may see, or everything stored"
+    )
     export.add_argument("--out", type=Path, required=True, help="directory for the CSV files")
+    export.add_argument(
+        "--include-private-text", action="store_true",
+        help="also check-in answers, all obstacle text, review answers and drafts",
+    )  # fmt: skip
     export.add_argument("--team", help="workspace id (T…) when several are installed")
 
     person = commands.add_parser("person", help="personal-data rights: access and erasure")
@@ -65,7 +71,7 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
             return _schedule(services, team_id, args)
         return _digest(services, team_id, args)
     if args.command == "export":
-        return _export(services, team_id, args.out)
+        return _export(services, team_id, args.out, private_text=args.include_private_text)
     if args.person_command == "export":
         return _person_export(services, team_id, args.slack_id, args.out)
     return _person_erase(services, team_id, args.slack_id, confirmed=args.yes)
@@ -128,14 +134,29 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     return 0 if stats.failed == 0 else 1
 
 
-def _export(services: Services, team_id: str, out: Path) -> int:
+HR_SCOPE = (
+    "what HR may see: counts, statuses, dates, ratings of submitted reviews, and the text of\n"
+    "obstacles escalated to HR; no check-in answers, no other obstacle text, no review answers,\n"
+    "no drafts (add --include-private-text for everything stored)"
+)
+EVERYTHING = (
+    "EVERYTHING STORED, private text included: check-in answers (mood, wins, support, plans),\n"
+    "every obstacle's text, review answers and ratings including unsubmitted drafts, draft\n"
+    "goals. Keep these files from anyone who may not read them in Slack."
+)
+
+
+def _export(services: Services, team_id: str, out: Path, *, private_text: bool) -> int:
     from bot.reporting import write_csv_files
     from bot.reporting.export import record_export
+    from bot.reporting.export_scope import ExportScope
 
     db, now = services.db, services.clock.now()
+    scope = ExportScope.for_operator(team_id, private_text=private_text)
+    print(f"exporting {EVERYTHING if private_text else HR_SCOPE}")
     with db.session() as session:
-        counts = write_csv_files(session, team_id, out)
-        record_export(session, team_id, ACTOR, counts, now)
+        counts = write_csv_files(session, scope, out)
+        record_export(session, team_id, ACTOR, counts, now, scope.name)
     for name, rows in counts.items():
         print(f"{out / (name + '.csv')}: {rows} row(s)")
     return 0
