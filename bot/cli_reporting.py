@@ -15,9 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ACTOR = "cli"
 
@@ -98,7 +102,8 @@ def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int
 
 
 def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
-    from bot.blocks.reporting import as_plain_text, hr_digest_message
+    from bot.blocks.reporting import hr_digest_message
+    from bot.blocks.terminal import terminal_text
     from bot.cli import CliError
     from bot.i18n import Translator
     from bot.reporting import chart_data, hr_figures, render_chart
@@ -110,12 +115,13 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     if args.dry_run or args.chart:
         with db.session(dry_run=True) as session:
             figures = hr_figures(session, team_id, now=now, org_tz=settings.default_tz)
+            names = _names(session, team_id)
         tr = Translator(args.locale or settings.default_locale)
         if args.chart:
             args.chart.write_bytes(render_chart(chart_data(figures), tr))
             print(f"chart written to {args.chart}")
         if args.dry_run:
-            print(as_plain_text(hr_digest_message(tr, figures)))
+            print(terminal_text(hr_digest_message(tr, figures), names), end="")
             return 0
     if not settings.slack_bot_token:
         raise CliError("sending needs SLACK_BOT_TOKEN (or use --dry-run)", code=2)
@@ -132,6 +138,18 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
         raise _slack_failure(error) from None
     print(f"digest: {count} message(s) queued, {stats.sent} sent, {charts} chart(s) uploaded")
     return 0 if stats.failed == 0 else 1
+
+
+def _names(session: Session, team_id: str) -> dict[str, str]:
+    """Slack id → name, so a terminal shows people where Slack would show a mention."""
+    from sqlalchemy import select
+
+    from storage.models import Employee
+
+    rows = session.execute(
+        select(Employee.slack_id, Employee.name).where(Employee.team_id == team_id)
+    )
+    return {slack_id: name or slack_id for slack_id, name in rows}
 
 
 HR_SCOPE = (
