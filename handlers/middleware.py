@@ -10,7 +10,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.request_replay import first_sighting
+from bot.command_catalog import find
+from bot.request_replay import ReplayMemory
 from bot.services import Services
 from storage.models import ProcessedEvent, Workspace
 
@@ -63,6 +64,8 @@ def register(app: App, services: Services) -> None:
             return BoltResponse(status=200, body="")
         return next()
 
+    replays = ReplayMemory(services.db)
+
     def once_per_request(
         req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
@@ -79,7 +82,8 @@ def register(app: App, services: Services) -> None:
         if not signature.startswith("v0="):
             return next()
         team_id = req.context.team_id or ""
-        if first_sighting(services.db, team_id, signature[3:], services.clock.now()):
+        now = services.clock.now()
+        if replays.first_sighting(team_id, signature[3:], now, changes_nothing=_reads(body)):
             return next()
         log.warning(
             "replayed %s request ignored (timestamp %s)",
@@ -99,3 +103,14 @@ def _is_installed(services: Services, team_id: str) -> bool:
             session.scalar(select(Workspace.team_id).where(Workspace.team_id == team_id))
             is not None
         )
+
+
+def _reads(body: dict[str, object]) -> bool:
+    """A slash command whose subcommand only reads (handlers.commands.READ_ONLY)."""
+    from handlers.commands import READ_ONLY
+
+    if "command" not in body or "type" in body:
+        return False
+    words = str(body.get("text") or "").split()
+    chosen = find(words[0]) if words else find("help")
+    return chosen is not None and chosen.name in READ_ONLY

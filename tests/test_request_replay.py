@@ -116,11 +116,27 @@ def test_a_replayed_modal_submission_runs_once_on_any_instance(
     assert len(fake_slack.messages_in(CHANNEL)) == 1
 
 
+def test_a_replayed_read_only_command_gets_no_answer_either(
+    app: RunningApp, fake_slack: FakeSlack, db: Database
+) -> None:
+    """Replaying someone's `/kinerja me` must not hand their profile to whoever replays it.
+    On SQLite (one process) the process remembers it without taking the write lock; a shared
+    PostgreSQL database records it for every instance."""
+    stamp = int(time.time())
+    first = app.slack.command("me", "UANI", trigger_id="T.me", timestamp=stamp)
+    assert first.json()["response_type"] == "ephemeral"
+    again = app.slack.command("me", "UANI", trigger_id="T.me", timestamp=stamp)
+    assert (again.status_code, again.text) == (200, "")
+    with db.session() as session:
+        recorded = session.scalar(select(func.count()).select_from(HandledRequest))
+    assert recorded == (0 if db.engine.dialect.name == "sqlite" else 1)
+
+
 def test_the_tick_forgets_what_can_no_longer_be_replayed(
     app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, database_url: str
 ) -> None:
-    app.slack.command("help", "UANI")
-    app.slack.command("help", "UBUDI")
+    app.slack.block_action("UANI", "reward_give_open", "home")
+    app.slack.block_action("UBUDI", "reward_give_open", "home")
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(HandledRequest)) == 2
     settings = settings_for(database_url, fake_slack.api_url)
