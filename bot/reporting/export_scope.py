@@ -6,8 +6,8 @@ Two scopes, and no third:
   server by default): counts, statuses, dates and ratings of submitted reviews. Check-in
   answers (mood, wins, support, plans) belong to the person and their manager, so no column of
   them is written; an obstacle's text only once it was escalated to HR (whom the monitoring
-  rules then let act on it); review answers stay in Slack, where HR reads a submitted review
-  one at a time, and a rating only once its part of the review was submitted. Goal titles and
+  rules then let act on it); review answers stay with the employee and their manager, and a
+  rating is written only once its part of the review was submitted. Goal titles and
   descriptions follow the planning rules (bot/planning/rules.visible_clause: company and team
   goals, one's own, one's reports', those one approves; admins every goal), and a draft is its
   writer's alone. Nominations follow the reward rules (never one about the exporter before it
