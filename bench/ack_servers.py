@@ -105,7 +105,7 @@ def serve(kind: str, database_url: str, api_url: str) -> None:
     from bot.config import load_settings
     from bot.services import Services
     from bot.slack_client import make_web_client
-    from bot.web import make_wsgi_app
+    from bot.web import make_wsgi_app, server_options
 
     env = {
         "SLACK_BOT_TOKEN": TOKEN,
@@ -139,8 +139,9 @@ def serve(kind: str, database_url: str, api_url: str) -> None:
         app.command("/kinerja")(only_ack)
         app.view("monitoring_checkin")(only_ack)
         app.action("monitoring_ack")(only_ack)
+    application = make_wsgi_app(app, db, after_ack, signing_secret=SECRET)
     server = create_server(
-        make_wsgi_app(app, db, after_ack), host="127.0.0.1", port=0, threads=WAITRESS_THREADS
+        application, host="127.0.0.1", port=0, threads=WAITRESS_THREADS, **server_options()
     )
     print(json.dumps({"port": server.effective_port}), flush=True)
     server.run()

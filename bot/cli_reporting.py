@@ -5,7 +5,7 @@ what changes data (the digest schedule, an erasure) is audited with the actor "c
 
     kinerja digest [--dry-run] [--managers] [--chart FILE] [--workspace T…]
     kinerja digest schedule [--weekday mon] [--time 09:00] [--workspace T…]
-    kinerja export --out DIR [--workspace T…]
+    kinerja export --out DIR [--include-private-text] [--workspace T…]
     kinerja person export SLACK_ID [--out FILE] [--workspace T…]
     kinerja person erase SLACK_ID --yes [--workspace T…]
 """
@@ -15,11 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import cli_words as words
 from bot.cli import WORKSPACE_HELP, old_team_option
 from bot.config import Settings
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ACTOR = "cli"
 
@@ -41,8 +45,14 @@ def add_reporting_parsers(commands: argparse._SubParsersAction) -> None:
     digest.add_argument("--workspace", help=WORKSPACE_HELP)
     old_team_option(digest)
 
-    export = commands.add_parser("export", help="write every record as CSV files")
+    export = commands.add_parser(
+        "export", help="write the records as CSV files: what HR may see, or everything stored"
+    )
     export.add_argument("--out", type=Path, required=True, help="directory for the CSV files")
+    export.add_argument(
+        "--include-private-text", action="store_true",
+        help="also check-in answers, all obstacle text, review answers and drafts",
+    )  # fmt: skip
     export.add_argument("--workspace", help=WORKSPACE_HELP)
     old_team_option(export)
 
@@ -79,7 +89,7 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
             return _schedule(services, team_id, args)
         return _digest(services, team_id, args)
     if args.command == "export":
-        return _export(services, team_id, args.out)
+        return _export(services, team_id, args.out, private_text=args.include_private_text)
     if args.person_command == "export":
         return _person_export(services, team_id, args.slack_id, args.out)
     return _person_erase(services, team_id, args.slack_id, confirmed=args.yes)
@@ -106,7 +116,8 @@ def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int
 
 
 def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
-    from bot.blocks.reporting import as_plain_text, hr_digest_message
+    from bot.blocks.reporting import hr_digest_message
+    from bot.blocks.terminal import terminal_text
     from bot.cli import CliError
     from bot.i18n import Translator
     from bot.reporting import chart_data, hr_figures, render_chart
@@ -118,12 +129,13 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     if args.dry_run or args.chart:
         with db.session(dry_run=True) as session:
             figures = hr_figures(session, team_id, now=now, org_tz=settings.default_tz)
+            names = _names(session, team_id)
         tr = Translator(args.locale or settings.default_locale)
         if args.chart:
             args.chart.write_bytes(render_chart(chart_data(figures), tr))
             print(f"chart written to {args.chart}")
         if args.dry_run:
-            print(as_plain_text(hr_digest_message(tr, figures)))
+            print(terminal_text(hr_digest_message(tr, figures), names), end="")
             return 0
     if not settings.slack_bot_token:
         raise CliError("sending needs SLACK_BOT_TOKEN (or use --dry-run)", code=2)
@@ -145,14 +157,41 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     return 0 if stats.failed == 0 else 1
 
 
-def _export(services: Services, team_id: str, out: Path) -> int:
+def _names(session: Session, team_id: str) -> dict[str, str]:
+    """Slack id → name, so a terminal shows people where Slack would show a mention."""
+    from sqlalchemy import select
+
+    from storage.models import Employee
+
+    rows = session.execute(
+        select(Employee.slack_id, Employee.name).where(Employee.team_id == team_id)
+    )
+    return {slack_id: name or slack_id for slack_id, name in rows}
+
+
+HR_SCOPE = (
+    "what HR may see: counts, statuses, dates, ratings of submitted reviews, and the text of\n"
+    "obstacles escalated to HR; no check-in answers, no other obstacle text, no review answers,\n"
+    "no drafts (add --include-private-text for everything stored)"
+)
+EVERYTHING = (
+    "EVERYTHING STORED, private text included: check-in answers (mood, wins, support, plans),\n"
+    "every obstacle's text, review answers and ratings including unsubmitted drafts, draft\n"
+    "goals. Keep these files from anyone who may not read them in Slack."
+)
+
+
+def _export(services: Services, team_id: str, out: Path, *, private_text: bool) -> int:
     from bot.reporting import write_csv_files
     from bot.reporting.export import record_export
+    from bot.reporting.export_scope import ExportScope
 
     db, now = services.db, services.clock.now()
+    scope = ExportScope.for_operator(team_id, private_text=private_text)
+    print(f"exporting {EVERYTHING if private_text else HR_SCOPE}")
     with db.session() as session:
-        counts = write_csv_files(session, team_id, out)
-        record_export(session, team_id, ACTOR, counts, now)
+        counts = write_csv_files(session, scope, out)
+        record_export(session, team_id, ACTOR, counts, now, scope.name)
     for name, rows in counts.items():
         print(f"{out / (name + '.csv')}: {words.count(rows, 'row')}")
     return 0

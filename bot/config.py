@@ -45,6 +45,8 @@ class Settings:
     outbox_max_attempts: int
     slack_rate_per_second: float
     log_level: str
+    # HTTP mode: the largest request body accepted (bot/request_guard.py).
+    max_request_bytes: int = 1024 * 1024
 
     @property
     def socket_mode(self) -> bool:
@@ -191,4 +193,7 @@ def load_settings(
         outbox_max_attempts=_int(values, "KINERJA_OUTBOX_MAX_ATTEMPTS", 8, 1, 100),
         slack_rate_per_second=_float(values, "KINERJA_SLACK_RATE_PER_SECOND", 5.0, 0.0, 1000.0),
         log_level=log_level,
+        max_request_bytes=_int(
+            values, "KINERJA_MAX_REQUEST_BYTES", 1024 * 1024, 64 * 1024, 64 * 1024 * 1024
+        ),
     )

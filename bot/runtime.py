@@ -146,6 +146,14 @@ def run(settings: Settings, host: str = "0.0.0.0") -> None:
             from bot.web import serve
 
             log.info("listening on http://%s:%d/slack/events", host, settings.port)
-            serve(app, services.db, host, settings.port, after_ack=services.after_ack)
+            serve(
+                app,
+                services.db,
+                host,
+                settings.port,
+                after_ack=services.after_ack,
+                signing_secret=settings.slack_signing_secret,
+                max_body=settings.max_request_bytes,
+            )
     finally:
         background.stop()

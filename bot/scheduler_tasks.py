@@ -5,5 +5,6 @@
 
 import bot.monitoring.tasks  # noqa: F401  (checkin_prompts, obstacle_escalation)
 import bot.reporting.tasks  # noqa: F401  (weekly_digests)
+import bot.request_replay  # noqa: F401  (forget_handled_requests)
 import bot.review.tasks  # noqa: F401  (review_cycles, review_reminders)
 import bot.reward.summary  # noqa: F401  (kudos_monthly_summary)

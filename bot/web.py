@@ -1,7 +1,10 @@
 """HTTP mode: Slack's requests on POST /slack/events and a health check on GET /healthz.
 
-Bolt's WSGI adapter verifies signatures and timestamps; waitress serves it with a pool of
-threads, which suits a self-hosted app behind a reverse proxy or load balancer.
+Every request to /slack/events passes bot.request_guard first (size, then the signature over
+the raw bytes, then the shape of the body) and only then reaches Bolt, which checks the
+signature once more and dispatches it. waitress serves it with a pool of threads, which suits a
+self-hosted app behind a reverse proxy or load balancer; its own body limit is set to the same
+cap, so an oversized or endless chunked body is cut off while it is still arriving.
 """
 
 from __future__ import annotations
@@ -11,21 +14,45 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
 from bot.after_ack import AfterAck
+from bot.request_guard import DEFAULT_MAX_BODY, RequestGuard, RequestRefused
 from storage.db import Database
 
 StartResponse = Callable[..., Any]
 EVENTS_PATH = "/slack/events"
 
 
+def _plain(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
 def make_wsgi_app(
-    app: App, db: Database, after_ack: AfterAck | None = None
+    app: App,
+    db: Database,
+    after_ack: AfterAck | None = None,
+    *,
+    signing_secret: str,
+    max_body: int = DEFAULT_MAX_BODY,
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """`after_ack`, when given, learns which requests are still unanswered, so the work queued
     after earlier acks waits for them (bot/after_ack.py)."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    guard = RequestGuard(signing_secret, max_body)
+
+    def slack(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            request = guard.admit(environ)
+        except RequestRefused as refused:
+            status = refused.refusal.status_line
+            return _plain(start_response, status, status.encode())
+        response = app.dispatch(request)
+        wsgi = WsgiHttpResponse(response.status, response.headers, response.body)
+        start_response(wsgi.status, wsgi.get_headers())
+        return wsgi.get_body()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -43,13 +70,16 @@ def make_wsgi_app(
                 return slack(environ, start_response)
             with after_ack.answering():
                 return slack(environ, start_response)
-        body = b"not found"
-        start_response(
-            "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
-        )
-        return [body]
+        return _plain(start_response, "404 Not Found", b"not found")
 
     return application
+
+
+def server_options(max_body: int = DEFAULT_MAX_BODY) -> dict[str, Any]:
+    """waitress's own limits, matching the guard's: it answers 413 to a declared length over
+    the cap as soon as the headers are in, and stops reading a chunked body that passes it
+    (waitress refuses at `>=` its limit, hence the one byte more)."""
+    return {"max_request_body_size": max_body + 1, "ident": "kinerja"}
 
 
 def serve(
@@ -59,9 +89,13 @@ def serve(
     port: int,
     threads: int = 8,
     after_ack: AfterAck | None = None,
+    *,
+    signing_secret: str,
+    max_body: int = DEFAULT_MAX_BODY,
 ) -> None:
     from waitress import serve as waitress_serve
 
-    waitress_serve(
-        make_wsgi_app(app, db, after_ack), host=host, port=port, threads=threads, ident="kinerja"
+    application = make_wsgi_app(
+        app, db, after_ack, signing_secret=signing_secret, max_body=max_body
     )
+    waitress_serve(application, host=host, port=port, threads=threads, **server_options(max_body))

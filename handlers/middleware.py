@@ -1,4 +1,5 @@
-"""Request-wide guards: one workspace per install, and each Slack event processed once."""
+"""Request-wide guards: one workspace per install, each Slack event processed once, and each
+signed command or interaction run once (a replay is acknowledged, not run)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from bot.command_catalog import find
+from bot.request_replay import ReplayMemory
 from bot.services import Services
 from storage.models import ProcessedEvent, Workspace
 
@@ -61,8 +64,37 @@ def register(app: App, services: Services) -> None:
             return BoltResponse(status=200, body="")
         return next()
 
+    replays = ReplayMemory(services.db)
+
+    def once_per_request(
+        req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """A signed command or interaction sent again is a replay: answered, not run.
+
+        Runs after Bolt verified the signature, so only a request that really came from Slack
+        (or a copy of one) is remembered. Socket Mode requests carry no signature and arrive
+        over the app's own authenticated connection: nothing to replay there.
+        """
+        body = req.body
+        if body.get("type") in ("event_callback", "block_suggestion"):
+            return next()  # events: once_per_event, by id; option lists change nothing
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        if not signature.startswith("v0="):
+            return next()
+        team_id = req.context.team_id or ""
+        now = services.clock.now()
+        if replays.first_sighting(team_id, signature[3:], now, changes_nothing=_reads(body)):
+            return next()
+        log.warning(
+            "replayed %s request ignored (timestamp %s)",
+            body.get("type") or body.get("command") or "slack",
+            (req.headers.get("x-slack-request-timestamp") or ["?"])[0],
+        )
+        return BoltResponse(status=200, body="")
+
     app.middleware(known_workspace)
     app.middleware(once_per_event)
+    app.middleware(once_per_request)
 
 
 def _is_installed(services: Services, team_id: str) -> bool:
@@ -71,3 +103,14 @@ def _is_installed(services: Services, team_id: str) -> bool:
             session.scalar(select(Workspace.team_id).where(Workspace.team_id == team_id))
             is not None
         )
+
+
+def _reads(body: dict[str, object]) -> bool:
+    """A slash command whose subcommand only reads (handlers.commands.READ_ONLY)."""
+    from handlers.commands import READ_ONLY
+
+    if "command" not in body or "type" in body:
+        return False
+    words = str(body.get("text") or "").split()
+    chosen = find(words[0]) if words else find("help")
+    return chosen is not None and chosen.name in READ_ONLY

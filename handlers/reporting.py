@@ -4,7 +4,8 @@ Both acknowledge at once and do the work afterwards (Bolt keeps running the list
 `ack`). A report answers ephemerally through the response URL with what the person may see
 (bot.reporting.report_for). An export is built as a ZIP of CSV files and uploaded to the
 person's DM; the database transaction is closed before the upload so a slow upload never
-holds SQLite's write lock.
+holds SQLite's write lock. What the export holds is HR's scope (bot/reporting/export_scope.py):
+no check-in answers, no obstacle text unless escalated to HR, no review answers, no drafts.
 """
 
 from __future__ import annotations

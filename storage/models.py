@@ -145,6 +145,21 @@ class ProcessedEvent(Base):
     received_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class HandledRequest(Base):
+    """A signed slash command or interaction already handled, known by its signature (which
+    covers its timestamp and body). The same request again while its timestamp still passes
+    the 5-minute check is a replay: acknowledged, not run (handlers/middleware.py). The tick
+    forgets rows once no such request could pass that check any more (bot/request_replay.py)."""
+
+    __tablename__ = "handled_requests"
+    __table_args__ = (UniqueConstraint("team_id", "signature"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    signature: Mapped[str] = mapped_column(String(64))  # hex HMAC-SHA256, without "v0="
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class AuditLog(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_team_at", "team_id", "at"),)

@@ -15,7 +15,7 @@ from bot.clock import FixedClock
 from bot.config import Settings, load_settings
 from bot.services import Services
 from bot.slack_client import make_web_client
-from bot.web import make_wsgi_app
+from bot.web import make_wsgi_app, server_options
 from storage.db import Database
 from tests.fakeslack import FakeSlack
 from tests.signed import SlackRequests
@@ -60,8 +60,19 @@ def start_app(settings: Settings, db: Database, clock: FixedClock) -> RunningApp
     services = Services(settings, db, clock, make_web_client(settings))
     register_workspace(services)
     app = create_app(services)
+    application = make_wsgi_app(
+        app,
+        db,
+        services.after_ack,
+        signing_secret=settings.slack_signing_secret,
+        max_body=settings.max_request_bytes,
+    )
     server = create_server(
-        make_wsgi_app(app, db, services.after_ack), host="127.0.0.1", port=0, threads=4
+        application,
+        host="127.0.0.1",
+        port=0,
+        threads=4,
+        **server_options(settings.max_request_bytes),
     )
     thread = threading.Thread(target=_serve_until_closed, args=(server,), daemon=True)
     thread.start()

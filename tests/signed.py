@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from typing import Any
 from urllib.parse import urlencode
 
 import requests
+
+# Slack gives every command and interaction a trigger id of its own, so no two real requests
+# have the same body; the app treats a repeated signed body as a replay.
+_triggers = itertools.count(1)
+
+
+def trigger() -> str:
+    return f"T.{next(_triggers)}"
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -60,7 +69,7 @@ class SlackRequests:
         user_id: str,
         *,
         team_id: str | None = None,
-        trigger_id: str = "T.1",
+        trigger_id: str | None = None,
         response_url: str = "http://127.0.0.1:9/unused",
         **options: Any,
     ) -> requests.Response:
@@ -77,14 +86,15 @@ class SlackRequests:
             "api_app_id": "A0KINERJA",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or trigger(),
         }
         return self.post(urlencode(form).encode(), "application/x-www-form-urlencoded", **options)
 
     def interaction(self, payload: dict[str, Any], **options: Any) -> requests.Response:
         payload.setdefault("team", {"id": self.team_id, "domain": "acme"})
         payload.setdefault("api_app_id", "A0KINERJA")
-        body = urlencode({"payload": json.dumps(payload)}).encode()
+        sent = {"trigger_id": trigger(), **payload}  # the caller's dict may be sent again
+        body = urlencode({"payload": json.dumps(sent)}).encode()
         return self.post(body, "application/x-www-form-urlencoded", **options)
 
     def block_action(
@@ -93,7 +103,7 @@ class SlackRequests:
         action_id: str,
         value: str = "",
         *,
-        trigger_id: str = "T.1",
+        trigger_id: str | None = None,
         container: dict[str, Any] | None = None,
         view: dict[str, Any] | None = None,
         **options: Any,
@@ -101,7 +111,7 @@ class SlackRequests:
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user_id, "team_id": self.team_id},
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or trigger(),
             "actions": [
                 {
                     "action_id": action_id,

@@ -24,6 +24,7 @@ from bot.reporting import (
     hr_figures,
     write_csv_files,
 )
+from bot.reporting.export_scope import ExportScope
 from bot.reward.kudos import give_kudos
 from bot.workspace_settings import set_setting
 from storage.checkins import Checkin, CheckinPrompt, CheckinReply
@@ -57,7 +58,8 @@ def test_csv_files_read_back_to_what_is_stored(
         kudos(session, seeded["Edi"], [seeded["Eko"], seeded["Sule"]], date(2026, 11, 28), None,
               message="=HYPERLINK(\"http://evil\")")  # fmt: skip
     with db.session() as session:
-        counts = write_csv_files(session, TEAM_ID, tmp_path)
+        everything = ExportScope.for_operator(TEAM_ID, private_text=True)
+        counts = write_csv_files(session, everything, tmp_path)
         for kind, model in zip(KINDS[:3], (Goal, None, Checkin), strict=True):
             if model is not None:
                 assert counts[kind] == session.scalar(select(func.count()).select_from(model))

@@ -1,13 +1,15 @@
-"""Exports: every record of a workspace as CSV files, one per kind.
+"""Exports: the records of a workspace as CSV files, one per kind, in one of two scopes.
 
-UTF-8, a header row, ISO 8601 dates and times (UTC), `true`/`false`, JSON for structured
-fields (review answers and ratings), and one row per record in id order. Text that a
-spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return)
-is prefixed with `'` — the usual defence against CSV injection; strip it when reading back.
+What each scope holds (HR's, and everything stored for the server operator) is decided in
+bot/reporting/export_scope.py by the rules the screens follow; README's privacy section lists
+every file and column. UTF-8, a header row, ISO 8601 dates and times (UTC), `true`/`false`,
+JSON for structured fields (review answers and ratings), and one row per record in id order.
+Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
+carriage return) is prefixed with `'` — the usual defence against CSV injection; strip it when
+reading back. People are named by Slack id and name, never by internal ids.
 
-Files: goals, key_results, checkins, obstacles, reviews, kudos, and nominations once the reward
-nominations table exists (issue 6). Each is written by a streaming query, so memory stays flat
-for a year of check-ins.
+Files: goals, key_results, checkins, obstacles, reviews, kudos, nominations. Each is written by
+a streaming query, so memory stays flat for a year of check-ins.
 """
 
 from __future__ import annotations
@@ -26,15 +28,14 @@ from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import audit
-from bot.permissions import Action, require
+from bot.reporting.export_scope import ExportScope
 from bot.reporting.goals import GoalRow, progress_of
-from bot.reporting.queries import NOMINATIONS_TABLE
 from storage.checkins import Checkin, Obstacle
 from storage.goals import Goal, GoalStatus, KeyResult
 from storage.kudos import CompanyValue, Kudos, KudosRecipient
 from storage.models import Employee, Team
+from storage.nominations import Nomination
 from storage.reviews import Review, ReviewCycle
-from storage.schema import metadata
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -59,7 +60,8 @@ def _stream(session: Session, query: Executable) -> Iterator[Any]:
     yield from session.execute(query, execution_options={"yield_per": CHUNK})
 
 
-def _goals(session: Session, team_id: str) -> Iterable[list[Any]]:
+def _goals(session: Session, scope: ExportScope) -> Iterable[list[Any]]:
+    team_id = scope.team_id
     owner, approver, team = aliased(Employee), aliased(Employee), aliased(Team)
     live = session.execute(
         select(Goal.id, Goal.parent_id, Goal.status, Goal.weight).where(
@@ -67,13 +69,14 @@ def _goals(session: Session, team_id: str) -> Iterable[list[Any]]:
         )
     ).all()
     progress = progress_of(session, team_id, [GoalRow(*row) for row in live])
+    shown = scope.goal_text()
     query = (
         select(
             Goal.id,
             Goal.level,
             Goal.kind,
-            Goal.title,
-            Goal.description,
+            scope.only(shown, Goal.title),
+            scope.only(shown, Goal.description),
             Goal.status,
             owner.slack_id,
             owner.name,
@@ -103,14 +106,14 @@ GOALS = [
 ]  # fmt: skip
 
 
-def _key_results(session: Session, team_id: str) -> Iterable[Any]:
+def _key_results(session: Session, scope: ExportScope) -> Iterable[Any]:
     return _stream(
         session,
         select(
             KeyResult.id,
             KeyResult.goal_id,
             KeyResult.position,
-            KeyResult.title,
+            scope.only(scope.goal_text(), KeyResult.title),
             KeyResult.kind,
             KeyResult.start_value,
             KeyResult.target_value,
@@ -119,7 +122,8 @@ def _key_results(session: Session, team_id: str) -> Iterable[Any]:
             KeyResult.done,
             KeyResult.updated_at,
         )
-        .where(KeyResult.team_id == team_id)
+        .join(Goal, Goal.id == KeyResult.goal_id)
+        .where(KeyResult.team_id == scope.team_id)
         .order_by(KeyResult.id),
     )
 
@@ -130,8 +134,13 @@ KEY_RESULTS = [
 ]  # fmt: skip
 
 
-def _checkins(session: Session, team_id: str) -> Iterable[Any]:
+# Check-in answers: the person's and their manager's (never in HR's export).
+CHECKIN_ANSWERS = ("mood", "wins", "support", "plans")
+
+
+def _checkins(session: Session, scope: ExportScope) -> Iterable[Any]:
     employee, manager, team = aliased(Employee), aliased(Employee), aliased(Team)
+    answers = [Checkin.mood, Checkin.wins, Checkin.support, Checkin.plans]
     return _stream(
         session,
         select(
@@ -141,10 +150,7 @@ def _checkins(session: Session, team_id: str) -> Iterable[Any]:
             employee.name,
             team.name,
             manager.slack_id,
-            Checkin.mood,
-            Checkin.wins,
-            Checkin.support,
-            Checkin.plans,
+            *(answers if scope.private_text else []),
             Checkin.submitted_at,
             Checkin.updated_at,
             Checkin.edits,
@@ -153,7 +159,7 @@ def _checkins(session: Session, team_id: str) -> Iterable[Any]:
         .join(employee, employee.id == Checkin.employee_id)
         .outerjoin(manager, manager.id == Checkin.manager_id)
         .outerjoin(team, team.id == employee.org_team_id)
-        .where(Checkin.team_id == team_id)
+        .where(Checkin.team_id == scope.team_id)
         .order_by(Checkin.id),
     )
 
@@ -164,7 +170,7 @@ CHECKINS = [
 ]  # fmt: skip
 
 
-def _obstacles(session: Session, team_id: str) -> Iterable[Any]:
+def _obstacles(session: Session, scope: ExportScope) -> Iterable[Any]:
     employee, manager, helper = aliased(Employee), aliased(Employee), aliased(Employee)
     return _stream(
         session,
@@ -176,7 +182,7 @@ def _obstacles(session: Session, team_id: str) -> Iterable[Any]:
             manager.slack_id,
             helper.slack_id,
             Obstacle.status,
-            Obstacle.text,
+            scope.only(scope.obstacle_text(), Obstacle.text),
             Obstacle.opened_at,
             Obstacle.helping_at,
             Obstacle.resolved_at,
@@ -185,7 +191,7 @@ def _obstacles(session: Session, team_id: str) -> Iterable[Any]:
         .join(employee, employee.id == Obstacle.employee_id)
         .outerjoin(manager, manager.id == Obstacle.manager_id)
         .outerjoin(helper, helper.id == Obstacle.helper_id)
-        .where(Obstacle.team_id == team_id)
+        .where(Obstacle.team_id == scope.team_id)
         .order_by(Obstacle.id),
     )
 
@@ -196,8 +202,13 @@ OBSTACLES = [
 ]  # fmt: skip
 
 
-def _reviews(session: Session, team_id: str) -> Iterable[Any]:
+# Review answers: read in Slack one review at a time, never in HR's export.
+REVIEW_ANSWERS = ("self_answers", "manager_answers")
+
+
+def _reviews(session: Session, scope: ExportScope) -> Iterable[Any]:
     employee, manager = aliased(Employee), aliased(Employee)
+    by_self, by_manager = scope.self_review_submitted(), scope.manager_review_submitted()
     return _stream(
         session,
         select(
@@ -208,11 +219,11 @@ def _reviews(session: Session, team_id: str) -> Iterable[Any]:
             employee.name,
             manager.slack_id,
             Review.status,
-            Review.self_answers,
-            Review.self_ratings,
-            Review.manager_answers,
-            Review.manager_ratings,
-            Review.overall_rating,
+            *([Review.self_answers] if scope.private_text else []),
+            scope.only(by_self, Review.self_ratings),
+            *([Review.manager_answers] if scope.private_text else []),
+            scope.only(by_manager, Review.manager_ratings),
+            scope.only(by_manager, Review.overall_rating),
             Review.self_submitted_at,
             Review.manager_submitted_at,
             Review.approved_at,
@@ -221,7 +232,7 @@ def _reviews(session: Session, team_id: str) -> Iterable[Any]:
         .join(ReviewCycle, ReviewCycle.id == Review.cycle_id)
         .join(employee, employee.id == Review.employee_id)
         .outerjoin(manager, manager.id == Review.manager_id)
-        .where(Review.team_id == team_id)
+        .where(Review.team_id == scope.team_id)
         .order_by(Review.id),
     )
 
@@ -234,7 +245,8 @@ REVIEWS = [
 ]  # fmt: skip
 
 
-def _kudos(session: Session, team_id: str) -> Iterable[list[Any]]:
+def _kudos(session: Session, scope: ExportScope) -> Iterable[list[Any]]:
+    team_id = scope.team_id
     recipients: dict[int, list[str]] = defaultdict(list)
     for kudos_id, slack_id in session.execute(
         select(KudosRecipient.kudos_id, Employee.slack_id)
@@ -269,26 +281,46 @@ KUDOS = [
 ]  # fmt: skip
 
 
-def _nominations(session: Session, team_id: str) -> tuple[list[str], Iterable[Any]] | None:
-    """Every column of the nominations table, with the Slack ids of the people named."""
-    table = metadata.tables.get(NOMINATIONS_TABLE)
-    if table is None:
-        return None
-    people = {
-        name: aliased(Employee)
-        for name in ("employee_id", "manager_id", "decided_by_id")
-        if name in table.c
-    }
-    query = select(table, *(alias.slack_id for alias in people.values())).select_from(table)
-    for name, alias in people.items():
-        query = query.outerjoin(alias, alias.id == table.c[name])
-    query = query.where(table.c.team_id == team_id).order_by(*table.primary_key.columns)
-    header = [c.name for c in table.columns]
-    header += [name.removesuffix("_id") + "_slack_id" for name in people]
-    return header, _stream(session, query)
+def _nominations(session: Session, scope: ExportScope) -> Iterable[Any]:
+    employee, manager, decider = aliased(Employee), aliased(Employee), aliased(Employee)
+    return _stream(
+        session,
+        select(
+            Nomination.id,
+            Nomination.review_id,
+            ReviewCycle.name,
+            employee.slack_id,
+            employee.name,
+            manager.slack_id,
+            manager.name,
+            Nomination.reward_type,
+            Nomination.justification,
+            Nomination.status,
+            decider.slack_id,
+            decider.name,
+            Nomination.decision_reason,
+            Nomination.decided_at,
+            Nomination.announced_at,
+            Nomination.created_at,
+        )
+        .join(Review, Review.id == Nomination.review_id)
+        .join(ReviewCycle, ReviewCycle.id == Review.cycle_id)
+        .join(employee, employee.id == Nomination.employee_id)
+        .join(manager, manager.id == Nomination.manager_id)
+        .outerjoin(decider, decider.id == Nomination.decided_by_id)
+        .where(scope.nominations())
+        .order_by(Nomination.id),
+    )
 
 
-Source = Callable[[Session, str], Iterable[Any]]
+NOMINATIONS = [
+    "id", "review_id", "cycle_name", "employee_slack_id", "employee_name", "manager_slack_id",
+    "manager_name", "reward_type", "justification", "status", "decided_by_slack_id",
+    "decided_by_name", "decision_reason", "decided_at", "announced_at", "created_at",
+]  # fmt: skip
+
+
+Source = Callable[[Session, ExportScope], Iterable[Any]]
 KINDS: tuple[tuple[str, list[str], Source], ...] = (
     ("goals", GOALS, _goals),
     ("key_results", KEY_RESULTS, _key_results),
@@ -296,15 +328,24 @@ KINDS: tuple[tuple[str, list[str], Source], ...] = (
     ("obstacles", OBSTACLES, _obstacles),
     ("reviews", REVIEWS, _reviews),
     ("kudos", KUDOS, _kudos),
+    ("nominations", NOMINATIONS, _nominations),
 )
+# Columns only the operator's export of everything stored has.
+PRIVATE_COLUMNS = {"checkins": CHECKIN_ANSWERS, "reviews": REVIEW_ANSWERS}
 
 
-def tables(session: Session, team_id: str) -> Iterator[tuple[str, list[str], Iterable[Any]]]:
+def header_of(name: str, header: list[str], scope: ExportScope) -> list[str]:
+    if scope.private_text:
+        return header
+    private = PRIVATE_COLUMNS.get(name, ())
+    return [column for column in header if column not in private]
+
+
+def tables(
+    session: Session, scope: ExportScope
+) -> Iterator[tuple[str, list[str], Iterable[Any]]]:
     for name, header, source in KINDS:
-        yield name, header, source(session, team_id)
-    nominations = _nominations(session, team_id)
-    if nominations is not None:
-        yield "nominations", *nominations
+        yield name, header_of(name, header, scope), source(session, scope)
 
 
 def _write(handle: Any, header: list[str], rows: Iterable[Any]) -> int:
@@ -317,22 +358,22 @@ def _write(handle: Any, header: list[str], rows: Iterable[Any]) -> int:
     return count
 
 
-def write_csv_files(session: Session, team_id: str, out: Path) -> dict[str, int]:
+def write_csv_files(session: Session, scope: ExportScope, out: Path) -> dict[str, int]:
     """`kinerja export --out DIR`: one `<kind>.csv` per kind; returns the rows written."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, header, rows in tables(session, team_id):
+    for name, header, rows in tables(session, scope):
         with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
             counts[name] = _write(handle, header, rows)
     return counts
 
 
-def export_zip(session: Session, team_id: str) -> tuple[bytes, dict[str, int]]:
+def export_zip(session: Session, scope: ExportScope) -> tuple[bytes, dict[str, int]]:
     """The same files in one ZIP archive (what HR receives in Slack)."""
     buffer = io.BytesIO()
     counts = {}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, header, rows in tables(session, team_id):
+        for name, header, rows in tables(session, scope):
             text = io.StringIO(newline="")
             counts[name] = _write(text, header, rows)
             archive.writestr(f"{name}.csv", text.getvalue().encode("utf-8"))
@@ -341,20 +382,24 @@ def export_zip(session: Session, team_id: str) -> tuple[bytes, dict[str, int]]:
 
 def export_for(session: Session, actor: Employee) -> tuple[bytes, dict[str, int]]:
     """HR's export from Slack (a ZIP of the CSV files); HR and admins only."""
-    require(actor, Action.EXPORT_DATA)
-    return export_zip(session, actor.team_id)
+    return export_zip(session, ExportScope.for_person(actor))
 
 
 def record_export(
-    session: Session, team_id: str, actor: str | None, counts: dict[str, int], now: datetime
+    session: Session,
+    team_id: str,
+    actor: str | None,
+    counts: dict[str, int],
+    now: datetime,
+    scope: str = "hr",
 ) -> None:
-    """Who exported what and when — the counts, never the data."""
+    """Who exported what and when — the scope and the counts, never the data."""
     audit.record(
         session,
         team_id=team_id,
         actor=actor,
         action="data.exported",
         subject="csv",
-        detail={"rows": counts},
+        detail={"rows": counts, "scope": scope},
         at=now,
     )

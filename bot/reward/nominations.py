@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,7 @@ __all__ = [
     "nominate",
     "nominations_of",
     "pending_nominations",
+    "visible_clause",
 ]
 
 MAX_TEXT = 2000  # justification and reason
@@ -302,15 +303,20 @@ def pending_nominations(session: Session, team_id: str) -> list[Nomination]:
 def nominations_of(
     session: Session, actor: Employee, *, review_id: int | None = None
 ) -> Sequence[Nomination]:
-    """The nominations this person may see, newest first: HR and admins see all but those
-    about themselves (until announced to them, like anyone); others see the ones they made."""
-    announced = Nomination.status == NominationStatus.ANNOUNCED.value
-    about_them = Nomination.employee_id == actor.id
-    query = select(Nomination).where(Nomination.team_id == actor.team_id)
-    if can(actor, Action.DECIDE_NOMINATION):
-        query = query.where(or_(~about_them, announced))
-    else:
-        query = query.where(or_(Nomination.manager_id == actor.id, about_them & announced))
+    """The nominations this person may see, newest first (`visible_clause`)."""
+    query = select(Nomination).where(visible_clause(actor))
     if review_id is not None:
         query = query.where(Nomination.review_id == review_id)
     return session.scalars(query.order_by(Nomination.id.desc())).unique().all()
+
+
+def visible_clause(actor: Employee) -> ColumnElement[bool]:
+    """Which nominations a person may see, as SQL (also what their export holds): HR and
+    admins see all but those about themselves (until announced to them, like anyone); others
+    see the ones they made."""
+    announced = Nomination.status == NominationStatus.ANNOUNCED.value
+    about_them = Nomination.employee_id == actor.id
+    in_workspace = Nomination.team_id == actor.team_id
+    if can(actor, Action.DECIDE_NOMINATION):
+        return and_(in_workspace, or_(~about_them, announced))
+    return and_(in_workspace, or_(Nomination.manager_id == actor.id, about_them & announced))
