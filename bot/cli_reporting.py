@@ -7,7 +7,8 @@ what changes data (the digest schedule, an erasure) is audited with the actor "c
     kinerja digest schedule [--weekday mon] [--time 09:00] [--team T…]
     kinerja export --out DIR [--team T…]
     kinerja person export SLACK_ID [--out FILE] [--team T…]
-    kinerja person erase SLACK_ID --yes [--team T…]
+    kinerja person erase SLACK_ID --yes [--vacuum-full] [--team T…]
+    kinerja person restore SLACK_ID [--team T…]
 """
 
 from __future__ import annotations
@@ -48,10 +49,23 @@ def add_reporting_parsers(commands: argparse._SubParsersAction) -> None:
     access.add_argument("slack_id", help="the person's Slack id (U…)")
     access.add_argument("--out", type=Path, help="file to write (default: standard output)")
     access.add_argument("--team", help="workspace id (T…) when several are installed")
-    erase = actions.add_parser("erase", help="erase or anonymise one person (irreversible)")
+    erase = actions.add_parser(
+        "erase",
+        help="erase one person (irreversible); Kinerja then keeps them out until restored",
+    )
     erase.add_argument("slack_id", help="the person's Slack id (U…)")
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    erase.add_argument(
+        "--vacuum-full", action="store_true",
+        help="also rebuild the tables (PostgreSQL: VACUUM FULL, locks each table while it "
+        "runs) or the file (SQLite: VACUUM) so no old copy of the text stays in free space",
+    )  # fmt: skip
     erase.add_argument("--team", help="workspace id (T…) when several are installed")
+    restore = actions.add_parser(
+        "restore", help="let an erased person back in: the sync adds them again (as someone new)"
+    )
+    restore.add_argument("slack_id", help="the person's Slack id (U…)")
+    restore.add_argument("--team", help="workspace id (T…) when several are installed")
 
 
 def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
@@ -68,7 +82,11 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
         return _export(services, team_id, args.out)
     if args.person_command == "export":
         return _person_export(services, team_id, args.slack_id, args.out)
-    return _person_erase(services, team_id, args.slack_id, confirmed=args.yes)
+    from bot.cli_person import person_erase, person_restore
+
+    if args.person_command == "restore":
+        return person_restore(services, team_id, args.slack_id)
+    return person_erase(services, team_id, args.slack_id, confirmed=args.yes, full=args.vacuum_full)
 
 
 def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int:
@@ -144,6 +162,7 @@ def _export(services: Services, team_id: str, out: Path) -> int:
 def _person_export(services: Services, team_id: str, slack_id: str, out: Path | None) -> int:
     from bot import audit
     from bot.cli import CliError
+    from bot.erasure_marks import erased_at
     from bot.reporting import PersonNotFound, export_person
 
     db, now = services.db, services.clock.now()
@@ -151,6 +170,12 @@ def _person_export(services: Services, team_id: str, slack_id: str, out: Path | 
         try:
             data = export_person(session, team_id, slack_id, now=now)
         except PersonNotFound:
+            when = erased_at(session, team_id, slack_id)
+            if when is not None:
+                raise CliError(
+                    f"{slack_id} was erased on {when.date().isoformat()}: nothing stored can "
+                    "be linked to them any more"
+                ) from None
             raise CliError(f"nobody with Slack id {slack_id} in {team_id}") from None
         audit.record(
             session,
@@ -167,21 +192,4 @@ def _person_export(services: Services, team_id: str, slack_id: str, out: Path | 
         out.write_text(text + "\n", encoding="utf-8")
         rows = sum(len(v) for v in data["records"].values())
         print(f"{out}: {rows} record(s) in {len(data['records'])} table(s)")
-    return 0
-
-
-def _person_erase(services: Services, team_id: str, slack_id: str, *, confirmed: bool) -> int:
-    from bot.cli import CliError
-    from bot.reporting import PersonNotFound, erase_person
-
-    if not confirmed:
-        raise CliError("erasing cannot be undone; add --yes to confirm", code=2)
-    db, now = services.db, services.clock.now()
-    with db.session() as session:
-        try:
-            result = erase_person(session, team_id, slack_id, actor=ACTOR, now=now)
-        except PersonNotFound:
-            raise CliError(f"nobody with Slack id {slack_id} in {team_id}") from None
-    changed = ", ".join(f"{table} {count}" for table, count in sorted(result.changed.items()))
-    print(f"erased {slack_id} (now employee:{result.employee_id}); rows changed: {changed}")
     return 0
