@@ -21,7 +21,7 @@ from storage.db import Database
 from storage.erasures import ErasedPerson, ErasureKey
 from storage.models import Employee
 from storage.schema import metadata
-from tests.appserver import RunningApp
+from tests.appserver import RunningApp, open_home
 from tests.fakeslack import FakeSlack
 from tests.reporting_fixtures import DIGEST_AT, TEAM_ID, Seeded, seed
 
@@ -221,5 +221,11 @@ def test_an_erased_person_is_told_so_and_not_added(
         ":no_entry: Your data in Kinerja was erased, and Kinerja no longer knows you. To use "
         "Kinerja again, ask your HR team or an admin to add you back."
     )
+    running_app.slack.event(
+        {"type": "app_home_opened", "user": "UEKO", "tab": "home", "channel": "DUEKO"},
+        event_id="EvHomeErased",
+    )
+    open_home(running_app, fake_slack, "UEDI")  # after UEKO's: the queue has run past it
+    assert "UEKO" not in fake_slack.views_published  # no Home is built for them
     with db.session() as session:
         assert rows_with(session, "UEKO") == []
