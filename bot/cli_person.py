@@ -3,9 +3,10 @@
 Erasing someone who is still in Slack's directory does not take them out of Slack, so the CLI
 asks Slack first and says what will happen: Kinerja keeps them out (the directory sync skips
 them, they get no messages or prompts) until an admin re-adds them with `person restore`.
-Before and after, it lists what the person wrote that is kept because it belongs to someone
-else (bot/reporting/erase.py), and after, what the database files still hold
-(storage/purge.py).
+Without `--yes` the erasure runs in a transaction that is rolled back, so what it would do is
+shown exactly and nothing changes; with it, the same lines follow the erasure: what stops
+waiting for the person, what they wrote that is kept because it belongs to someone else
+(bot/reporting/erase.py), and what the database files still hold (storage/purge.py).
 
 The operator of the server is trusted, as for every `kinerja` command; changes are audited
 with the actor "cli".
@@ -84,7 +85,7 @@ def outcome_lines(result: Erasure) -> list[str]:
         lines.append(f"no longer waiting for them: {ended}")
     if not result.kept:
         return [*lines, "nothing they wrote is kept"]
-    lines.append("kept, with their name, Slack id and e-mail taken out (README, Erasure):")
+    lines.append("kept, with their name, Slack id and e-mail taken out (README, Personal data):")
     for kind, count in result.kept.items():
         what, why = KEPT_WHY[kind]
         lines.append(f"  {count} {what}: {why}")
@@ -94,8 +95,6 @@ def outcome_lines(result: Erasure) -> list[str]:
 def person_erase(
     services: Services, team_id: str, slack_id: str, *, confirmed: bool, full: bool
 ) -> int:
-    """Without --yes the erasure runs in a transaction that is rolled back, so what it would
-    do is shown exactly, and nothing changes."""
     from bot.cli import CliError
     from bot.directory import employee_by_slack_id
     from bot.erasure_marks import ERASED_PREFIX, erased_at
@@ -172,7 +171,10 @@ def person_restore(services: Services, team_id: str, slack_id: str) -> int:
                 note = f"Slack could not be asked now ({reason}); {note}"
             else:
                 if employee is None:
-                    note = f"{slack_id} is not an active member of the Slack workspace; {note}"
+                    note = (
+                        f"{slack_id} is not an active member of the Slack workspace; the "
+                        "directory sync adds them if they come back"
+                    )
         shown = None if employee is None else (employee.id, employee.name)
     print(f"{slack_id} may use Kinerja again; what was erased stays erased")
     if shown is None:

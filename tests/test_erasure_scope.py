@@ -61,7 +61,7 @@ def test_erasing_a_manager_keeps_what_belongs_to_others_and_says_so(
         what_maya_wrote(session, seeded)
     monkeypatch.setenv("DATABASE_URL", database_url)
     kept = (
-        "kept, with their name, Slack id and e-mail taken out (README, Erasure):\n"
+        "kept, with their name, Slack id and e-mail taken out (README, Personal data):\n"
         "  1 manager review(s) they wrote about other people: a review is the record of the "
         "employee it is about\n"
         "  2 reward nomination(s) they made or decided for other people: part of that "

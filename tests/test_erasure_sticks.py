@@ -192,6 +192,8 @@ def test_erasing_someone_who_left_slack_says_so(
     out = capsys.readouterr().out
     assert "UEKO is no longer an active member of the Slack workspace" in out
     assert "still active" not in out
+    assert main(["person", "restore", "UEKO"]) == 0
+    assert "the directory sync adds them if they come back" in capsys.readouterr().out
 
 
 def test_restore_without_slack_waits_for_the_sync(
