@@ -4,19 +4,24 @@ the one way back. The mark that remembers them is not their Slack id."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy import JSON, String, Text, cast, select
 from sqlalchemy.orm import Session
 
+from bot.blocks.reporting import as_plain_text, hr_digest_message
 from bot.clock import FixedClock
 from bot.directory import ensure_employee, sync_directory
 from bot.erasure_marks import is_marked_erased, unmark_erased
+from bot.i18n import Translator
 from bot.org_import import import_org, render_org_tree
-from bot.reporting import PersonNotFound, erase_person, export_person
+from bot.reporting import PersonNotFound, erase_person, export_person, hr_figures
+from bot.reward.summary import monthly_summary
 from storage.db import Database
 from storage.erasures import ErasedPerson, ErasureKey
 from storage.models import Employee
@@ -231,3 +236,24 @@ def test_an_erased_person_is_told_so_and_not_added(
     assert "UEKO" not in fake_slack.views_published  # no Home is built for them
     with db.session() as session:
         assert rows_with(session, "UEKO") == []
+
+
+def test_an_erased_person_is_listed_nowhere(
+    seeded: Seeded, db: Database, running_app: RunningApp, fake_slack: FakeSlack,
+    clock: FixedClock,
+) -> None:  # fmt: skip
+    """Eko had a goal at risk, an open obstacle, a review not started in the open cycle and
+    the most kudos of the week: after erasure no Home, digest or summary lists an anonymous
+    "[erased]" in his place (what was waiting for him ended; his kudos still count)."""
+    with db.session() as session:
+        erase_person(session, TEAM_ID, "UEKO", actor="cli", now=clock.now())
+    shown = {who: json.dumps(open_home(running_app, fake_slack, who)) for who in
+             ("UHANA", "UMAYA", "UEDI", "USARI")}  # fmt: skip
+    with db.session() as session:
+        figures = hr_figures(session, TEAM_ID, now=clock.now(), org_tz="Asia/Jakarta")
+        shown["digest"] = as_plain_text(hr_digest_message(Translator("en"), figures))
+        summary = monthly_summary(session, TEAM_ID, date(2026, 11, 1), tz="Asia/Jakarta")
+    assert figures.recognition.kudos == 3  # counted still
+    assert [slack_id for slack_id, _ in summary.top] == ["UEDI", "USULE"]
+    for where, text in shown.items():
+        assert not re.search(r"\[erased\]|ERASED-", text), where
