@@ -22,10 +22,12 @@ has committed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from storage.db import Database
 
@@ -38,37 +40,47 @@ class Leftovers:
     todo: list[str] = field(default_factory=list)
 
 
-def purge_old_versions(db: Database, tables: Sequence[str], *, full: bool, again: str) -> Leftovers:
+def purge_old_versions(
+    db: Database, tables: Sequence[str], *, full: bool, again: str, wait: float = 10.0
+) -> Leftovers:
     """Checkpoint (SQLite) or VACUUM (PostgreSQL) after rows of `tables` were rewritten.
 
     `full` rebuilds (SQLite: VACUUM of the whole file; PostgreSQL: VACUUM FULL of `tables`);
-    `again` is the command that repeats this step, quoted in the advice.
+    `again` is the command that repeats this step, quoted in the advice; `wait` is how long
+    SQLite waits for other connections (a running bot) to let go. A step the database refuses
+    (locked, no permission) becomes advice; the erasure itself has committed already.
     """
     if db.is_postgres:
         return _postgres(db, sorted(set(tables)), full=full, again=again)
-    return _sqlite(db, full=full, again=again)
+    return _sqlite(db, full=full, again=again, wait=wait)
 
 
-def _sqlite(db: Database, *, full: bool, again: str) -> Leftovers:
+def _sqlite(db: Database, *, full: bool, again: str, wait: float) -> Leftovers:
     report = Leftovers(done=["rewritten rows zeroed in place (PRAGMA secure_delete)"])
     # A raw connection: SQLAlchemy's would open a transaction first (storage/db.py), and
     # neither VACUUM nor a checkpoint may run inside one.
     connection = db.engine.raw_connection()
+    busy = 1
     try:
         cursor = connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         if full:
             cursor.execute("VACUUM")
-            report.done.append("database file rebuilt (VACUUM): no free space keeps old text")
+            report.done.append("database rebuilt (VACUUM): no free space keeps old text")
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         busy = (cursor.fetchone() or (1,))[0]  # (busy, log frames, checkpointed frames)
-        cursor.close()
+    except sqlite3.Error as error:
+        report.todo.append(
+            f"the database file could not be rebuilt ({error}): stop `kinerja run` and run "
+            f"`{again} --vacuum-full` again"
+        )
     finally:
-        connection.close()
+        connection.invalidate()  # closed, not pooled: its busy_timeout is not the others'
     if busy:
         report.todo.append(
-            "the write-ahead log (the -wal file next to the database) still holds the old "
-            "pages: another process was using the database. Stop `kinerja run` and run "
-            f"`{again}` again"
+            "the checkpoint could not finish: another process was using the database, so old "
+            "pages are still in the database file or its write-ahead log (the -wal file next "
+            f"to it). Stop `kinerja run` and run `{again}` again"
         )
     else:
         report.done.append("write-ahead log copied into the database and emptied")
@@ -101,8 +113,14 @@ def _postgres(db: Database, tables: list[str], *, full: bool, again: str) -> Lef
     verb = "VACUUM FULL" if full else "VACUUM"
     if mine:
         quoted = ", ".join(f'"{t}"' for t in mine)
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f"{verb} {quoted}")
+        try:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as link:
+                link.exec_driver_sql(f"{verb} {quoted}")
+        except DBAPIError as error:
+            reason = str(error.orig).splitlines()[0] if error.orig else type(error).__name__
+            report.todo.append(f"{verb} failed ({reason}): run `{verb} {', '.join(mine)};`")
+            mine = []
+    if mine:
         if full:
             report.done.append(f"VACUUM FULL rewrote {len(mine)} table(s): {', '.join(mine)}")
         else:

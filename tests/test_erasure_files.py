@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.clock import FixedClock
 from storage.db import Database, make_engine
+from storage.purge import purge_old_versions
 from tests.reporting_fixtures import DIGEST_AT, SECRET_WIN, seed
 
 # Distinctive pieces: a freed cell loses its first bytes to bookkeeping, the rest stays.
@@ -135,7 +136,7 @@ def test_sqlite_vacuum_full_rebuilds_the_file(
         pytest.skip("SQLite's files")
     erase(database_url, monkeypatch, "--vacuum-full")
     out, err = capsys.readouterr()
-    assert "database file rebuilt (VACUUM)" in out and "--vacuum-full" not in err
+    assert "database rebuilt (VACUUM)" in out and "--vacuum-full" not in err
     assert [secret for secret in SECRETS if secret in sqlite_bytes(database_url)] == []
 
 
@@ -167,3 +168,38 @@ def test_postgres_vacuum_full_leaves_no_old_row_in_the_files(
     out = capsys.readouterr().out
     assert "database: VACUUM FULL rewrote" in out
     assert [secret for secret in SECRETS if secret in postgres_bytes(db, tables)] == []
+
+
+def test_sqlite_says_what_to_do_when_another_process_holds_the_database(
+    seeded: None, db: Database, database_url: str
+) -> None:
+    """A running bot reading an old snapshot keeps the checkpoint from finishing, one writing
+    keeps VACUUM from running: the erasure stands, and the operator is told what to do."""
+    if db.is_postgres:
+        pytest.skip("SQLite's files")
+    path = database_url.removeprefix("sqlite:///")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN")
+    other.execute("SELECT count(*) FROM employees").fetchone()
+    with db.session() as session:  # a change the reader's snapshot does not have
+        session.execute(text("UPDATE employees SET name = 'Eko P' WHERE slack_id = 'UEKO'"))
+    again = "kinerja person erase UEKO --yes"
+    try:
+        reading = purge_old_versions(db, ["employees"], full=False, again=again, wait=0)
+        other.execute("COMMIT")
+        other.execute("BEGIN IMMEDIATE")
+        writing = purge_old_versions(db, ["employees"], full=True, again=again, wait=0)
+    finally:
+        other.close()
+    busy = (
+        "the checkpoint could not finish: another process was using the database, so old "
+        "pages are still in the database file or its write-ahead log (the -wal file next to "
+        "it). Stop `kinerja run` and run `kinerja person erase UEKO --yes` again"
+    )
+    assert busy in reading.todo
+    assert writing.todo[0] == (
+        "the database file could not be rebuilt (database is locked): stop `kinerja run` and "
+        "run `kinerja person erase UEKO --yes --vacuum-full` again"
+    )
+    alone = purge_old_versions(db, ["employees"], full=False, again=again)
+    assert "write-ahead log copied into the database and emptied" in alone.done
