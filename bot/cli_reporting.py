@@ -7,7 +7,8 @@ what changes data (the digest schedule, an erasure) is audited with the actor "c
     kinerja digest schedule [--weekday mon] [--time 09:00] [--workspace T…]
     kinerja export --out DIR [--include-private-text] [--workspace T…]
     kinerja person export SLACK_ID [--out FILE] [--workspace T…]
-    kinerja person erase SLACK_ID --yes [--workspace T…]
+    kinerja person erase SLACK_ID --yes [--vacuum-full] [--workspace T…]
+    kinerja person restore SLACK_ID [--workspace T…]
 """
 
 from __future__ import annotations
@@ -63,11 +64,25 @@ def add_reporting_parsers(commands: argparse._SubParsersAction) -> None:
     access.add_argument("--out", type=Path, help="file to write (default: standard output)")
     access.add_argument("--workspace", help=WORKSPACE_HELP)
     old_team_option(access)
-    erase = actions.add_parser("erase", help="erase or anonymise one person (irreversible)")
+    erase = actions.add_parser(
+        "erase",
+        help="erase one person (irreversible); Kinerja then keeps them out until restored",
+    )
     erase.add_argument("slack_id", help="the person's Slack id (U…)")
     erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    erase.add_argument(
+        "--vacuum-full", action="store_true",
+        help="also rebuild the tables (PostgreSQL: VACUUM FULL, locks each table while it "
+        "runs) or the file (SQLite: VACUUM) so no old copy of the text stays in free space",
+    )  # fmt: skip
     erase.add_argument("--workspace", help=WORKSPACE_HELP)
     old_team_option(erase)
+    restore = actions.add_parser(
+        "restore", help="let an erased person back in: the sync adds them again (as someone new)"
+    )
+    restore.add_argument("slack_id", help="the person's Slack id (U…)")
+    restore.add_argument("--workspace", help=WORKSPACE_HELP)
+    old_team_option(restore)
 
 
 def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,7 +107,11 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
         return _export(services, team_id, args.out, private_text=args.include_private_text)
     if args.person_command == "export":
         return _person_export(services, team_id, args.slack_id, args.out)
-    return _person_erase(services, team_id, args.slack_id, confirmed=args.yes)
+    from bot.cli_person import person_erase, person_restore
+
+    if args.person_command == "restore":
+        return person_restore(services, team_id, args.slack_id)
+    return person_erase(services, team_id, args.slack_id, confirmed=args.yes, full=args.vacuum_full)
 
 
 def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int:
@@ -200,6 +219,7 @@ def _export(services: Services, team_id: str, out: Path, *, private_text: bool) 
 def _person_export(services: Services, team_id: str, slack_id: str, out: Path | None) -> int:
     from bot import audit
     from bot.cli import CliError
+    from bot.erasure_marks import erased_at
     from bot.reporting import PersonNotFound, export_person
 
     db, now = services.db, services.clock.now()
@@ -207,6 +227,12 @@ def _person_export(services: Services, team_id: str, slack_id: str, out: Path | 
         try:
             data = export_person(session, team_id, slack_id, now=now)
         except PersonNotFound:
+            when = erased_at(session, team_id, slack_id)
+            if when is not None:
+                raise CliError(
+                    f"{slack_id} was erased on {when.date().isoformat()}: nothing stored can "
+                    "be linked to them any more"
+                ) from None
             raise CliError(f"nobody with Slack id {slack_id} in {team_id}") from None
         audit.record(
             session,
@@ -224,21 +250,4 @@ def _person_export(services: Services, team_id: str, slack_id: str, out: Path | 
         rows = sum(len(v) for v in data["records"].values())
         tables = words.count(len(data["records"]), "table")
         print(f"{out}: {words.count(rows, 'record')} in {tables}")
-    return 0
-
-
-def _person_erase(services: Services, team_id: str, slack_id: str, *, confirmed: bool) -> int:
-    from bot.cli import CliError
-    from bot.reporting import PersonNotFound, erase_person
-
-    if not confirmed:
-        raise CliError("erasing cannot be undone; add --yes to confirm", code=2)
-    db, now = services.db, services.clock.now()
-    with db.session() as session:
-        try:
-            result = erase_person(session, team_id, slack_id, actor=ACTOR, now=now)
-        except PersonNotFound:
-            raise CliError(f"nobody with Slack id {slack_id} in {team_id}") from None
-    changed = ", ".join(f"{table} {count}" for table, count in sorted(result.changed.items()))
-    print(f"erased {slack_id} (now employee:{result.employee_id}); rows changed: {changed}")
     return 0

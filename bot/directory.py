@@ -4,6 +4,9 @@ Slack owns names, e-mail addresses, time zones, locales and who has left; Kinerj
 reporting lines and teams (bot/org_import.py). The sync therefore writes only the first group
 and never touches the second, so a daily sync can never undo an org import.
 
+People who were erased (`kinerja person erase`) are never added again by any path here — the
+sync, a request of theirs, an org import — until an admin re-adds them (bot/erasure_marks.py).
+
 The Slack client is this module's data source only; everything else is plain rows, so the
 rules (bots, leavers, returners, odd time zones) are tested through the fake Web API.
 """
@@ -25,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from bot.audit import record
+from bot.erasure_marks import erased_matcher, is_erased_row, is_marked_erased
 from storage.models import Employee, Role
 
 Member = Mapping[str, Any]
@@ -40,6 +44,9 @@ _EMAIL_MAX = 320
 _TZ_MAX = 64
 _LOCALE_MAX = 16
 _SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
+ERASED_REASON = (
+    "was erased from Kinerja; to add them again, run `kinerja person restore {slack_id}` first"
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class SyncReport:
     reactivated: int = 0
     skipped_bots: int = 0
     unknown_timezones: int = 0
+    skipped_erased: int = 0
 
     def __str__(self) -> str:
         return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in asdict(self).items())
@@ -206,12 +214,17 @@ def sync_directory(session: Session, client: WebClient, team_id: str, now: datet
         ("created", "updated", "deactivated", "reactivated", "skipped_bots", "unknown_timezones"),
         0,
     )
+    counts["skipped_erased"] = 0
+    erased = erased_matcher(session, team_id)
     seen: set[str] = set()
     for member in members:
         slack_id = member.get("id")
         if not isinstance(slack_id, str) or slack_id in seen or not belongs_to(member, team_id):
             continue
         seen.add(slack_id)
+        if erased(slack_id):
+            counts["skipped_erased"] += 1
+            continue
         employee = existing.get(slack_id)
         if is_bot(member) or member.get("deleted"):
             if is_bot(member):
@@ -302,11 +315,16 @@ class People:
     def __init__(self, session: Session, client: WebClient | None, team_id: str) -> None:
         self.client = client
         self.team_id = team_id
-        employees = session.scalars(
-            select(Employee)
-            .where(Employee.team_id == team_id)
-            .options(lazyload(Employee.manager), lazyload(Employee.org_team))
-        ).all()
+        self.erased = erased_matcher(session, team_id)
+        employees = [
+            employee
+            for employee in session.scalars(
+                select(Employee)
+                .where(Employee.team_id == team_id)
+                .options(lazyload(Employee.manager), lazyload(Employee.org_team))
+            )
+            if not is_erased_row(employee)  # anonymised: nobody an admin can name any more
+        ]
         slack_ids = {employee.id: employee.slack_id for employee in employees}
         self.manager_of = {e.slack_id: slack_ids.get(e.manager_id or 0) for e in employees}
         self.by_slack: dict[str, Person] = {}
@@ -339,6 +357,8 @@ class People:
     def _lookup(self, value: str, by_email: bool) -> Person | str:
         known = self.known_by_email(value) if by_email else self.by_slack.get(value)
         shown = show_value(value, by_email)
+        if known is None and not by_email and self.erased(value):
+            return f"{shown} {ERASED_REASON.format(slack_id=value)}"
         if known is not None or self.client is None or not _plausible(value, by_email):
             return known or f"unknown person {shown}"
         member = fetch_member(self.client, value, by_email)
@@ -346,6 +366,8 @@ class People:
             return f"unknown person {shown}"
         if member["id"] in self.by_slack:  # e.g. found by an e-mail we had not stored
             return self.by_slack[member["id"]]
+        if self.erased(member["id"]):
+            return f"{shown} ({member['id']}) {ERASED_REASON.format(slack_id=member['id'])}"
         if reason := why_not_a_person(member, self.team_id):
             return f"{shown} {reason}"
         return self._add(
@@ -376,11 +398,14 @@ def ensure_employee(
 
     An existing row is returned as it is, inactive or not (the caller tells an inactive
     person so). A missing one is created from `users.info`; bots, leavers, people of other
-    workspaces and ids Slack does not know give None. Slack outages raise `SlackApiError`.
+    workspaces, erased people and ids Slack does not know give None. Slack outages raise
+    `SlackApiError`.
     """
     employee = employee_by_slack_id(session, team_id, slack_id)
     if employee is not None:
         return employee
+    if is_marked_erased(session, team_id, slack_id):
+        return None
     member = fetch_member(client, slack_id)
     if member is None or member.get("id") != slack_id or not is_person(member, team_id):
         return None

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from bot.audit import record
 from bot.directory import People, Person, quote_value, show_value
+from bot.erasure_marks import is_erased_row
 from storage.models import Employee, Role, Team
 
 ROLES = tuple(role.value for role in Role)
@@ -307,16 +308,21 @@ def import_org(
 def render_org_tree(session: Session, team_id: str, *, only_team: int | None = None) -> str:
     """The organisation as an indented tree for `kinerja org show`.
 
-    Roots are people without a manager (or whose manager is not in this workspace, or not in
-    `only_team` when the tree is one team's); everyone is sorted by name then id, so the
-    output is stable and can be diffed between imports.
+    Roots are people without a manager (or whose manager is not shown, or not in `only_team`
+    when the tree is one team's); everyone is sorted by name then id, so the output is stable
+    and can be diffed between imports. Erased people's anonymised rows are nobody any more and
+    are not shown (bot/erasure_marks.py).
     """
     query = select(Employee).where(Employee.team_id == team_id)
     if only_team is not None:
         query = query.where(Employee.org_team_id == only_team)
-    employees = session.scalars(
-        query.options(lazyload(Employee.manager), lazyload(Employee.org_team))
-    ).all()
+    employees = [
+        employee
+        for employee in session.scalars(
+            query.options(lazyload(Employee.manager), lazyload(Employee.org_team))
+        )
+        if not is_erased_row(employee)
+    ]
     if not employees:
         return "(no people yet)"
     team_names = {

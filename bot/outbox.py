@@ -19,13 +19,15 @@ from sqlalchemy.orm import Session
 from storage.models import OutboxMessage, OutboxStatus
 
 # Methods the sender knows how to deliver (and, for posts, how to find again after a crash).
+# Each needs its bot scopes in manifest.yml (tests/test_manifest_scopes.py checks): adding
+# one here means adding its scope there — `reactions.add` would need `reactions:write`, which
+# Kinerja does not ask for because nothing reacts to messages.
 SUPPORTED_METHODS = frozenset(
     {
         "chat.postMessage",
         "chat.update",
         "chat.postEphemeral",
         "views.publish",
-        "reactions.add",
     }
 )
 

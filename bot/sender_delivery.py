@@ -23,9 +23,16 @@ If the look-up itself is refused for good (a missing `im:history`/`channels:hist
 channel the bot cannot read), the post goes ahead: a rare duplicate is preferred to a lost
 message. A 429 or 5xx during the look-up reschedules the row like a failed post.
 
-`chat.update`, `views.publish` and `reactions.add` are idempotent (doing them again leaves the
-same state; `already_reacted` counts as success), and `chat.postEphemeral` cannot be read back
-(ephemeral messages are not stored by Slack), so those are simply sent again.
+`chat.update` and `views.publish` are idempotent (doing them again leaves the same state), and
+`chat.postEphemeral` cannot be read back (ephemeral messages are not stored by Slack), so those
+are simply sent again. (`ALREADY_DONE` also knows `reactions.add`'s `already_reacted`, should
+the outbox ever deliver reactions.)
+
+Scopes (manifest.yml): posts need `chat:write` (and `chat:write.public` for a public channel
+the bot was not invited to); the look-up needs the `*:history` scope of the conversation's
+type — `im:history`, `mpim:history`, `channels:history`, `groups:history` — and membership:
+in a public channel the bot posts to without being a member, history is refused
+(`not_in_channel`) and the post goes ahead as described above.
 """
 
 from __future__ import annotations

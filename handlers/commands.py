@@ -14,6 +14,7 @@ from bot.blocks.help import help_message
 from bot.blocks.people import org_message, profile_message
 from bot.command_catalog import Subcommand, find
 from bot.directory import employee_by_slack_id
+from bot.erasure_marks import is_marked_erased
 from bot.i18n import Translator
 from bot.organisation import org_summary, profile_of
 from bot.permissions import can, role_of
@@ -102,7 +103,8 @@ def _run(
 ) -> None:
     tr = services.translator_for(employee)
     if employee is None:
-        ack(response_type="ephemeral", text=tr("error.unknown_user"))
+        erased = is_marked_erased(session, command["team_id"], command["user_id"])
+        ack(response_type="ephemeral", text=tr("error.erased" if erased else "error.unknown_user"))
         return
     if not employee.active:
         ack(response_type="ephemeral", text=tr("error.inactive"))

@@ -194,7 +194,14 @@ def test_a_persons_export_and_erasure_round_trip(seeded: Seeded, db: Database) -
         result = erase_person(session, TEAM_ID, "UEKO", actor="UHANA", now=DIGEST_AT)
     with db.session() as session:
         assert traces(session, patterns) == []
-        assert aggregates(session) == before
+        # History stays as it was; what was waiting for Eko no longer waits: his review of the
+        # open cycle (not started) is withdrawn, his goal at risk abandoned, his obstacle closed.
+        assert result.ended == {"obstacles": 1, "goals": 1, "reviews": 1}
+        ended, after = ("reviews", "goals_at_risk", "obstacles"), aggregates(session)
+        assert {k: after[k] for k in ended} == {k: before[k] - 1 for k in ended}
+        assert {k: v for k, v in after.items() if k not in ended} == {
+            k: v for k, v in before.items() if k not in ended
+        }
         with pytest.raises(PersonNotFound):
             export_person(session, TEAM_ID, "UEKO", now=DIGEST_AT)
         [erased] = session.scalars(select(AuditLog).where(AuditLog.action == "person.erased"))
@@ -227,4 +234,6 @@ def test_kinerja_person_export_and_erase(
     assert main(["person", "erase", "UEKO", "--yes"]) == 0
     assert "erased UEKO" in capsys.readouterr().out
     assert main(["person", "export", "UEKO"]) == 1
-    assert "nobody with Slack id UEKO" in capsys.readouterr().err
+    assert re.search(r"UEKO was erased on \d{4}-\d\d-\d\d", capsys.readouterr().err)
+    assert main(["person", "export", "UNOBODY"]) == 1
+    assert "nobody with Slack id UNOBODY" in capsys.readouterr().err

@@ -3,7 +3,17 @@
 What is removed and what is kept is described in bot/reporting/personal_data.py. The order
 matters: what the person wrote is collected first (to recognise it when Slack payloads quote
 it), then replaced; outbox rows about them are purged before any text is rewritten; then their
-identifiers are replaced everywhere else; their employee row goes last.
+identifiers are replaced everywhere else; their employee row goes last, and a mark
+(bot/erasure_marks.py) keeps the directory sync from adding them again.
+
+Kept, because it belongs to someone else (`kept_after_erasure` counts it, the CLI says so
+before and after): the manager part of the reviews of other people they wrote (a review is the
+record of the employee it is about, who may need it for a promotion or a dispute), the
+justification of reward nominations they made for others and the reasons of decisions they took
+on them (that person's reward record), and the team and company goals they owned with their key
+results and history (the organisation's goals, to which other people's goals are aligned). In
+that text their Slack id, e-mail and full name are replaced like everywhere else, and the rows
+point at the anonymised `ERASED-<id>` row.
 """
 
 from __future__ import annotations
@@ -13,10 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, case, or_, select, update
+from sqlalchemy import Text, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.erasure_marks import mark_erased, pseudonym
 from bot.reporting.personal_data import (
     MARKER,
     OWNER_COLUMNS,
@@ -31,21 +42,58 @@ from bot.reporting.personal_data import (
     text_columns,
     workspace_tables,
 )
-from storage.checkins import Checkin, CheckinReply, Obstacle
-from storage.goals import Goal, GoalEvent, KeyResult
+from storage.checkins import Checkin, CheckinReply, Obstacle, ObstacleStatus
+from storage.goals import Goal, GoalEvent, GoalLevel, GoalStatus, KeyResult
 from storage.kudos import Kudos, KudosRecipient
 from storage.models import Employee, OutboxMessage, OutboxStatus, Role
-from storage.reviews import Review, ReviewEvent
+from storage.nominations import Nomination
+from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewEvent, ReviewStatus
 from storage.schema import metadata
 
 NEEDLE_CHUNK = 40
 LIVE = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 
 
+# Written by the person but kept (module docstring), in the order the CLI lists them.
+KEPT = ("manager_reviews", "nominations", "goals")
+ORGANISATION_GOALS = (GoalLevel.TEAM.value, GoalLevel.COMPANY.value)
+
+
+def rewritable_tables() -> list[str]:
+    """Every table an erasure may rewrite (to clean them all when the list was not kept)."""
+    return sorted(["employees", *(t.name for t in workspace_tables() if text_columns(t))])
+
+
 @dataclass(frozen=True)
 class Erasure:
     employee_id: int
     changed: dict[str, int]
+    kept: dict[str, int]
+    ended: dict[str, int]  # what was waiting for them and no longer waits (_end_their_part)
+
+    @property
+    def tables(self) -> list[str]:
+        """Tables whose rows were rewritten: where old copies of the text may linger."""
+        return sorted(t for t in self.changed if t in metadata.tables) + ["audit_log"]
+
+
+def kept_after_erasure(session: Session, person: Employee) -> dict[str, int]:
+    """How many rows of each KEPT kind the person wrote (zeros left out)."""
+    pid = person.id
+    written = select(Review.manager_answers).where(
+        Review.manager_id == pid, Review.employee_id != pid
+    )
+    nominations = select(func.count()).where(
+        Nomination.employee_id != pid,
+        or_(Nomination.manager_id == pid, Nomination.decided_by_id == pid),
+    )
+    goals = select(func.count()).where(Goal.owner_id == pid, Goal.level.in_(ORGANISATION_GOALS))
+    counts = {
+        "manager_reviews": sum(1 for answers in session.scalars(written) if answers),
+        "nominations": session.scalar(nominations.select_from(Nomination)) or 0,
+        "goals": session.scalar(goals.select_from(Goal)) or 0,
+    }
+    return {kind: count for kind, count in counts.items() if count}
 
 
 def erase_person(
@@ -53,14 +101,16 @@ def erase_person(
 ) -> Erasure:
     """Erase one person of the workspace (PersonNotFound when there is nobody by that id)."""
     person = find_person(session, team_id, slack_id)
+    kept = kept_after_erasure(session, person)
     changed: Counter[str] = Counter()
     authored = _replace_what_they_wrote(session, person, changed)
+    ended = _end_their_part(session, person, now)
     name = " ".join(person.name.split())
     _purge_outbox(session, team_id, [*identifiers(person), name], authored, changed)
-    pseudonym = f"ERASED-{person.id}"
+    alias = pseudonym(person.id)
     clean = scrubber(
         [
-            (person.slack_id, pseudonym, False),
+            (person.slack_id, alias, False),
             (person.email or "", MARKER, False),
             (name, MARKER, True),
         ]
@@ -68,7 +118,8 @@ def erase_person(
     _scrub_everywhere(
         session, team_id, [n for n in (*identifiers(person), name) if n], clean, changed
     )
-    _anonymise(person, pseudonym, now)
+    mark_erased(session, team_id, person.slack_id, now)
+    _anonymise(person, alias, now)
     changed["employees"] += 1
     audit.record(
         session,
@@ -76,11 +127,11 @@ def erase_person(
         actor=actor,
         action="person.erased",
         subject=f"employee:{person.id}",
-        detail={"changed": dict(sorted(changed.items()))},
+        detail={"changed": dict(sorted(changed.items())), "kept": kept, "ended": ended},
         at=now,
     )
     session.flush()
-    return Erasure(person.id, dict(changed))
+    return Erasure(person.id, dict(changed), kept, ended)
 
 
 def _replace_what_they_wrote(
@@ -123,7 +174,8 @@ def _replace_what_they_wrote(
         if cleaned != kudos.message:
             kudos.message = cleaned
             changed["kudos"] += 1
-    goals = list(session.scalars(select(Goal).where(Goal.owner_id == pid)))
+    personal = and_(Goal.owner_id == pid, Goal.level.not_in(ORGANISATION_GOALS))
+    goals = list(session.scalars(select(Goal).where(personal)))
     for goal in goals:
         texts += [goal.title, goal.description]
         goal.title, goal.description = MARKER, ""
@@ -133,8 +185,12 @@ def _replace_what_they_wrote(
         texts.append(key_result.title)
         key_result.title = MARKER
         changed["key_results"] += 1
+    kept_goals = select(Goal.id).where(Goal.owner_id == pid, Goal.level.in_(ORGANISATION_GOALS))
     events = select(GoalEvent).where(
-        or_(GoalEvent.goal_id.in_(goal_ids), GoalEvent.actor_id == pid)
+        or_(
+            GoalEvent.goal_id.in_(goal_ids),
+            and_(GoalEvent.actor_id == pid, GoalEvent.goal_id.not_in(kept_goals)),
+        )
     )
     for event in session.scalars(events):
         event.detail = {}
@@ -153,27 +209,87 @@ def _replace_what_they_wrote(
     for review_event in session.scalars(history):
         review_event.detail = {}
         changed["review_events"] += 1
+    session.flush()  # before the table-wide pass below, which reads and writes in SQL
     texts += _replace_owned_text(session, person.team_id, pid, changed)
-    session.flush()
     return authored_snippets(t for t in texts if t)
+
+
+def _end_their_part(session: Session, person: Employee, now: datetime) -> dict[str, int]:
+    """What was waiting for them stops waiting: nobody will move it any more, and lists of
+    what needs doing (Homes, digests, reports) would otherwise show an anonymous entry for
+    ever. Their open obstacles are closed, their unfinished personal goals abandoned, and
+    their unfinished reviews in cycles not yet closed withdrawn (deleted, with their
+    history). What is finished stays, so past figures do not change."""
+    pid, team_id = person.id, person.team_id
+    still_open = (ObstacleStatus.OPEN.value, ObstacleStatus.HELPING.value)
+    closed = session.execute(
+        update(Obstacle)
+        .where(Obstacle.employee_id == pid, Obstacle.status.in_(still_open))
+        .values(status=ObstacleStatus.RESOLVED.value, resolved_at=now, updated_at=now)
+    )
+    ended = {"obstacles": _count(closed)}
+    unfinished = (
+        GoalStatus.DRAFT.value,
+        GoalStatus.PENDING_APPROVAL.value,
+        GoalStatus.ACTIVE.value,
+    )
+    abandoned = session.execute(
+        update(Goal)
+        .where(Goal.owner_id == pid, Goal.level.not_in(ORGANISATION_GOALS))
+        .where(Goal.status.in_(unfinished))
+        .values(status=GoalStatus.ABANDONED.value, updated_at=now)
+    )
+    ended["goals"] = _count(abandoned)
+    pending = [s.value for s in (ReviewStatus.NOT_STARTED, ReviewStatus.SELF_SUBMITTED,
+                                 ReviewStatus.MANAGER_SUBMITTED)]  # fmt: skip
+    withdrawn = list(
+        session.scalars(
+            select(Review.id)
+            .join(ReviewCycle, ReviewCycle.id == Review.cycle_id)
+            .where(
+                Review.team_id == team_id,
+                Review.employee_id == pid,
+                Review.status.in_(pending),
+                ReviewCycle.status != CycleStatus.CLOSED.value,
+            )
+        )
+    )
+    if withdrawn:
+        session.execute(delete(ReviewEvent).where(ReviewEvent.review_id.in_(withdrawn)))
+        session.execute(delete(Review).where(Review.id.in_(withdrawn)))
+    ended["reviews"] = len(withdrawn)
+    session.expire_all()  # rows changed in SQL: nothing stale is flushed over them
+    return {kind: count for kind, count in ended.items() if count}
+
+
+def _count(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _replace_owned_text(
     session: Session, team_id: str, person_id: int, changed: Counter[str]
 ) -> list[str]:
     """Every free-text (Text) column of every row the person owns, in any table — so a table
-    added later (nominations' justification, …) is erased without changing this file."""
+    added later is erased without changing this file (nominations about them: justification
+    and decision). Team and company goals stay (module docstring)."""
     texts: list[str] = []
     for table in workspace_tables():
         owners = [c for c in table.columns if c.name in OWNER_COLUMNS and c.foreign_keys]
         free = [c for c in table.columns if isinstance(c.type, Text)]
         if not owners or not free:
             continue
-        mine = (table.c.team_id == team_id, or_(*(c == person_id for c in owners)))
-        for row in session.execute(select(*free).where(*mine)):
+        mine = [table.c.team_id == team_id, or_(*(c == person_id for c in owners))]
+        if table.name == Goal.__tablename__:
+            mine.append(table.c.level.not_in(ORGANISATION_GOALS))
+        written = or_(*(and_(c.is_not(None), c != "", c != MARKER) for c in free))
+        rows = session.execute(select(*free).where(*mine, written)).all()
+        if not rows:
+            continue
+        for row in rows:
             texts += [value for value in row if isinstance(value, str) and value != MARKER]
         blank = {c.name: case((or_(c.is_(None), c == ""), c), else_=MARKER) for c in free}
-        session.execute(update(table).where(*mine).values(**blank))
+        session.execute(update(table).where(*mine, written).values(**blank))
+        changed[table.name] += len(rows)
     return texts
 
 
@@ -233,8 +349,8 @@ def _scrub_everywhere(
             changed[table.name] += 1
 
 
-def _anonymise(person: Employee, pseudonym: str, now: datetime) -> None:
-    person.slack_id = pseudonym
+def _anonymise(person: Employee, alias: str, now: datetime) -> None:
+    person.slack_id = alias
     person.name = MARKER
     person.email = None
     person.tz = None

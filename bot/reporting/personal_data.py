@@ -7,20 +7,31 @@ hanging off what they own (key results of their goals, updates and replies of th
 check-ins, recipients of their kudos, events of their reviews); and every row whose text or
 JSON mentions their Slack id or e-mail (audit log, outbox, settings).
 
+The export also lists, readably, the kudos they received (`kudos_received`): the message, its
+value, when, and who gave it (and with whom they were recognised), as the product shows them to
+the recipient — the kudos rows themselves are the giver's.
+
 `erase_person` keeps the rows that aggregates count (check-ins, kudos, goals, reviews stay,
 under the same internal id and team, so participation and kudos counts do not change) and
 removes what identifies the person or what they wrote:
 
 - their employee row: name, e-mail, zone, language, leave and manager cleared, Slack id
-  replaced by `ERASED-<id>`, deactivated;
-- text they wrote or that is about them: check-in answers, obstacles, replies, kudos messages,
-  goal and key-result titles, review answers and comments, goal and review history details;
+  replaced by `ERASED-<id>`, deactivated; a keyed hash of their Slack id keeps the directory
+  sync from adding them again (bot/erasure_marks.py);
+- text they wrote or that is about them: check-in answers, obstacles, replies in any check-in
+  thread, kudos messages they gave, their personal goals and key results, their reviews (self
+  and manager parts) and comments, nominations about them (justification and decision), goal
+  and review history details;
 - anywhere else in the workspace (other people's text, audit details, outbox keys): their
   Slack id, e-mail and full name, replaced; their first name too in text addressed to them
   (kudos they received, replies to their check-ins) — elsewhere a first name cannot be told
   apart from a namesake's;
 - outbox rows that mentioned them or quoted their text: payload and result purged, pending
   ones cancelled (marked failed) so nothing about them is sent any more.
+
+What they wrote that belongs to someone else's record is kept, without their identifiers: the
+manager part of reviews of other people, nominations they made or decided for others, and the
+team and company goals they owned (bot/reporting/erase.py says why).
 
 The audit log gets a `person.erased` row naming only the internal id and the counts.
 """
@@ -37,6 +48,7 @@ from sqlalchemy import JSON, String, Table, Text, cast, or_, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.text import escape
+from bot.reward.kudos import kudos_received
 from storage.models import Employee
 from storage.schema import metadata
 
@@ -82,8 +94,13 @@ def _referring(table: Table) -> list[Any]:
     ]
 
 
+# Not about anyone in particular: the erasure marks and their key (bot/erasure_marks.py) are
+# neither exported nor rewritten.
+NOT_PERSONAL = frozenset({"employees", "erased_people", "erasure_keys"})
+
+
 def workspace_tables() -> list[Table]:
-    return [t for t in metadata.sorted_tables if t.name != "employees" and "team_id" in t.c]
+    return [t for t in metadata.sorted_tables if t.name not in NOT_PERSONAL and "team_id" in t.c]
 
 
 def _owned_rows(
@@ -188,7 +205,33 @@ def export_person(
         "workspace": team_id,
         "person": as_dict(employees, own),
         "records": records,
+        "kudos_received": _kudos_received(session, person),
     }
+
+
+def _kudos_received(session: Session, person: Employee) -> list[dict[str, Any]]:
+    """Oldest first, each as the recipient's DM shows it: from whom, with whom, for which
+    value, and the message."""
+
+    def who(employee: Employee) -> dict[str, str]:
+        return {"slack_id": employee.slack_id, "name": employee.name}
+
+    received = []
+    for kudos in reversed(kudos_received(session, person)):
+        value = kudos.value
+        received.append(
+            {
+                "kudos_id": kudos.id,
+                "given_at": kudos.created_at.isoformat(),
+                "from": who(kudos.giver),
+                "with": [who(r.employee) for r in kudos.recipients if r.employee_id != person.id],
+                "value": None
+                if value is None
+                else {"key": value.key, "name_en": value.name_en, "name_id": value.name_id},
+                "message": kudos.message,
+            }
+        )
+    return received
 
 
 def identifiers(person: Employee) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, distinct, func, literal, null, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from bot.erasure_marks import not_erased
 from bot.reporting.periods import ReportWindow
 from storage.checkins import Checkin, CheckinGoalUpdate, CheckinPrompt, Obstacle, ObstacleStatus
 from storage.kudos import CompanyValue, Kudos, KudosRecipient
@@ -278,7 +279,7 @@ def recognition(
             .select_from(KudosRecipient)
             .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
             .join(Employee, Employee.id == KudosRecipient.employee_id)
-            .where(*period)
+            .where(*period, not_erased(Employee.slack_id))
             .group_by(Employee.slack_id, Employee.name)
             .order_by(received.desc(), Employee.name, Employee.slack_id)
             .limit(TOP_RECIPIENTS)

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, time
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
+from bot.erasure_marks import not_erased
 from bot.permissions import Action, PermissionDenied, require
 from bot.reward.errors import KudosRejected
 from bot.reward.notify import announce_kudos
@@ -199,10 +200,13 @@ def kudos_received(
     Givers, values and all recipients are loaded with the rows (a fixed number of queries,
     whatever the count), so callers can render them without touching the database again.
     """
+    giver = aliased(Employee)
     query = (
         select(Kudos)
         .join(KudosRecipient, KudosRecipient.kudos_id == Kudos.id)
+        .join(giver, giver.id == Kudos.giver_id)
         .where(KudosRecipient.employee_id == employee.id, Kudos.team_id == employee.team_id)
+        .where(not_erased(giver.slack_id))  # their message is gone; not shown as "[erased]"
         .options(
             selectinload(Kudos.giver),
             selectinload(Kudos.value),

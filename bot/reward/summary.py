@@ -17,6 +17,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.reward import summary_message
+from bot.erasure_marks import not_erased
 from bot.i18n import Translator
 from bot.outbox import enqueue
 from bot.reward.kudos import by_value_order
@@ -87,7 +88,7 @@ def monthly_summary(
         .select_from(KudosRecipient)
         .join(Kudos, Kudos.id == KudosRecipient.kudos_id)
         .join(Employee, Employee.id == KudosRecipient.employee_id)
-        .where(*period)
+        .where(*period, not_erased(Employee.slack_id))
         .group_by(Employee.slack_id)
         .order_by(received.desc(), Employee.slack_id)
         .limit(TOP_LIMIT)
