@@ -603,3 +603,31 @@ def test_the_modal_with_state_helper_keeps_unchanged_values(
     assert submit(app, "UEMP", view, {"mood": "2"}, fake=fake) == {}
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(GoalEvent)) == 0
+
+
+def test_an_obstacle_nobody_took_on_is_raised_again_in_the_checkins_thread(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    """A week later the reminder about Eko's open obstacle is a reply in the check-in's
+    thread, naming Maya (only a mention notifies in a thread): Eko sees it was not forgotten,
+    and its button works there."""
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    answers = {"mood": "3", "obstacles": "Need CRM"}
+    assert submit(app, "UEMP", _open_checkin(app, fake, prompt), answers, fake=fake) == {}
+    drain(db, fake, clock)
+    week_later = FRIDAY_1500_JAKARTA + timedelta(days=7, hours=1)  # 16:00 Jakarta, a Friday
+    clock.set(week_later)
+    tick(db, _settings(app), week_later)
+    drain(db, fake, clock)
+    root, thread = _conversation(fake)
+    reminder = thread[-1]
+    assert reminder.text.startswith("<@UMGR> :hourglass:")
+    obstacle = _obstacles(db)[0]
+    assert buttons(reminder.blocks) == [
+        ("monitoring_obstacle_help", str(obstacle.id)),
+        ("monitoring_obstacle_resolve", str(obstacle.id)),
+    ]
+    assert not [m for m in fake.messages_in("UMGR") if ":hourglass:" in m.text]
+    click(app, fake, "UMGR", "monitoring_obstacle_help", str(obstacle.id), message=reminder)
+    wait_for(lambda: _obstacles(db)[0].status == "helping")

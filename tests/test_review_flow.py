@@ -26,6 +26,7 @@ from storage.models import Employee, OutboxMessage, Team
 from storage.reviews import Review, ReviewCycle
 from tests.appserver import RunningApp, open_home
 from tests.fakeslack import FakeSlack, Message
+from tests.monitoring_slack import pair_dm
 from tests.review_fixtures import (
     COMPETENCIES,
     QUESTIONS,
@@ -453,4 +454,9 @@ def test_hr_reopens_reassigns_and_closes_from_slack(
     click(app, fake, "UEKO", WRITE_SELF, button(invite, WRITE_SELF), message=invite)
     wait_for(lambda: any("is closed; its reviews can only be read" in t for t in ephemerals(fake)))
     drain(db, fake, clock)
-    assert "reopened your self-review" in fake.messages_in("UEKO")[-1].text
+    # The notice is in the group DM of Eko and Hana (HR), not a 1:1 DM: a question Eko types
+    # under it reaches her. Its button is Eko's alone.
+    notice = next(m for m in fake.messages if "reopened your self-review" in m.text)
+    assert notice.channel == pair_dm(fake, "UEKO", "UHR")
+    assert "Questions? Ask <@UHR> here" in texts(notice.blocks)
+    assert not [m for m in fake.messages_in("UEKO") if "reopened" in m.text]
