@@ -360,7 +360,11 @@ class OutboxSender:
         with self.db.session() as session:
             finished = session.connection().execute(statement).rowcount == 1
             if finished and then is not None:
-                then(session)
+                try:  # a broken fallback must not keep the row from being recorded
+                    with session.begin_nested():
+                        then(session)
+                except Exception:
+                    log.exception("outbox row %s (%s): fallback failed", claim.id, claim.key)
             return finished
 
     def _pause(self, until: datetime) -> None:
