@@ -135,13 +135,19 @@ def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int
 
 
 def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
+    from bot.blocks.channels import advice_text
     from bot.blocks.reporting import hr_digest_message
     from bot.blocks.terminal import terminal_text
     from bot.cli import CliError
     from bot.i18n import Translator
     from bot.reporting import chart_data, hr_figures, render_chart
     from bot.reporting.digest import upload_charts
-    from bot.reporting.tasks import file_sender_for, send_now
+    from bot.reporting.tasks import (
+        channel_checker_for,
+        check_hr_channel,
+        file_sender_for,
+        send_now,
+    )
 
     settings = services.settings
     db, now = services.db, services.clock.now()
@@ -159,7 +165,14 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     if not settings.slack_bot_token:
         raise CliError("sending needs SLACK_BOT_TOKEN (or use --dry-run)", code=2)
     with db.session() as session:
-        count = send_now(session, team_id, settings, now, managers=args.managers)
+        state = check_hr_channel(session, team_id, settings, channel_checker_for(settings), now)
+        if state is not None and not state.ok:
+            tr = Translator(args.locale or settings.default_locale)
+            print(advice_text(tr, state, "hr_digest"))
+        use_channel = state is None or state.ok
+        count = send_now(
+            session, team_id, settings, now, managers=args.managers, use_channel=use_channel
+        )
     from bot.cli_commands import _slack_failure
     from bot.runtime import make_sender
 

@@ -68,6 +68,42 @@ def sync_all_workspaces(services: Services, *, once_per_day: bool) -> None:
             log.exception("directory sync failed for %s; the next run will retry", team_id)
 
 
+def check_channels(services: Services) -> None:
+    """At start: can Kinerja post in the HR channel and each recognition channel? For one it
+    cannot, HR is told what to do by DM (bot/channel_access.py), at most once a day."""
+    from bot.channel_access import warn_unreachable
+    from bot.reporting.tasks import channel_checker_for, check_hr_channel
+    from bot.reward.settings import recognition_settings
+
+    settings = services.settings
+    checker = channel_checker_for(settings)
+    if checker is None:
+        return
+    now = services.clock.now()
+    with services.db.session() as session:
+        team_ids = list(session.scalars(select(Workspace.team_id)))
+    for team_id in team_ids:
+        try:
+            with services.db.session() as session:
+                check_hr_channel(session, team_id, settings, checker, now)
+                channel = recognition_settings(session, team_id).channel
+                if channel:
+                    state = checker.check(channel, post_files=False)
+                    warn_unreachable(
+                        session,
+                        team_id,
+                        state,
+                        "recognition",
+                        default_locale=settings.default_locale,
+                        org_tz=settings.default_tz,
+                        now=now,
+                    )
+        except Exception:
+            log.exception(
+                "channel check failed for %s; posts still fall back when refused", team_id
+            )
+
+
 @dataclass
 class Background:
     scheduler: BackgroundScheduler
@@ -81,7 +117,8 @@ class Background:
 
 
 def start_background(services: Services) -> Background:
-    """The minute tick, the daily directory sync, and the outbox sender thread."""
+    """The minute tick, the daily directory sync, the channel check at start, and the outbox
+    sender thread."""
     settings = services.settings
 
     def run_tick() -> None:
@@ -105,6 +142,9 @@ def start_background(services: Services) -> Background:
         kwargs={"services": services, "once_per_day": False},
         id="directory_sync_on_start",
         next_run_time=_now(),
+    )
+    scheduler.add_job(
+        check_channels, args=(services,), id="channels_on_start", next_run_time=_now()
     )
     stop_event = threading.Event()
     sender = make_sender(services)

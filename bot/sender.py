@@ -23,7 +23,9 @@ Failures: 429 pauses the whole sender until Retry-After (Slack's limits are per 
 the other workers would only collect more 429s) and reschedules the row without using up an
 attempt; 5xx, timeouts and network errors back off exponentially (1, 2, 4 … 300 s, plus up to 10 %
 jitter) and use an attempt; after `max_attempts` the row is `failed`. Permanent Slack errors
-(`channel_not_found`, `invalid_blocks`, `invalid_auth`, …) fail the row at once.
+(`channel_not_found`, `invalid_blocks`, `invalid_auth`, …) fail the row at once; a channel
+post marked `_reroute` that a channel refuses is then delivered another way (HR by DM) and HR
+is told what to do, in the same transaction (bot/channel_access.py).
 
 Rows are claimed in id order, but with several workers two rows may reach Slack in either order.
 """
@@ -42,7 +44,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
 
+from bot.channel_access import CHANNEL_ERRORS, reroute
 from bot.clock import Clock, SystemClock
 from bot.pacing import Pacer
 from bot.sender_delivery import Outcome, deliver
@@ -310,7 +314,16 @@ class OutboxSender:
         else:  # "failed", or "retry" with no attempts left
             kind = "failed"
             values = {"status": FAILED, "last_error": outcome.error or "unknown error"}
-        if not self._finish(claim, values):
+        then = None
+        if kind == "failed" and outcome.error in CHANNEL_ERRORS and claim.payload.get("_reroute"):
+            # A channel that cannot take the post: deliver it another way, in the same
+            # transaction as the failure (bot/channel_access.py).
+            error = str(outcome.error)
+
+            def then(session: Session) -> None:
+                reroute(session, claim.team_id, claim.key, claim.payload, error, now)
+
+        if not self._finish(claim, values, then):
             log.warning(
                 "outbox row %s (%s): claim lost, outcome %s dropped", claim.id, claim.key, kind
             )
@@ -327,8 +340,14 @@ class OutboxSender:
             )
         return kind
 
-    def _finish(self, claim: Claim, values: dict[str, Any]) -> bool:
-        """Apply `values` only if the row is still under this very claim."""
+    def _finish(
+        self,
+        claim: Claim,
+        values: dict[str, Any],
+        then: Callable[[Session], None] | None = None,
+    ) -> bool:
+        """Apply `values` only if the row is still under this very claim (and then, in the
+        same transaction, `then`)."""
         statement = (
             update(OutboxMessage)
             .where(
@@ -339,7 +358,14 @@ class OutboxSender:
             .values(**values)
         )
         with self.db.session() as session:
-            return session.connection().execute(statement).rowcount == 1
+            finished = session.connection().execute(statement).rowcount == 1
+            if finished and then is not None:
+                try:  # a broken fallback must not keep the row from being recorded
+                    with session.begin_nested():
+                        then(session)
+                except Exception:
+                    log.exception("outbox row %s (%s): fallback failed", claim.id, claim.key)
+            return finished
 
     def _pause(self, until: datetime) -> None:
         with self._lock:

@@ -1,5 +1,7 @@
 """Check-ins in Slack: `/kinerja checkin` and **Start check-in** open the modal, its submission,
-and the manager's buttons (Acknowledge, Reply, I'll help, Resolved) with the Reply modal.
+and the reader's buttons (Acknowledge, Reply, I'll help, Resolved) with the Reply modal. The
+buttons sit on the summary in the pair's group DM, so the employee sees them too: a click of
+theirs is refused with what they can do instead (write in the thread).
 
 Thin by design: parse the payload, call bot.monitoring, render. Modals open right after `ack()`
 (a trigger id lives 3 seconds); a submission is validated and saved before its ack, so a
@@ -38,6 +40,7 @@ from bot.monitoring import (
     CheckinAnswers,
     MonitoringValidationError,
     NotFound,
+    ReaderOnly,
     acknowledge_checkin,
     checkin_for_manager,
     checkin_form,
@@ -88,6 +91,8 @@ def refused(body: dict[str, Any], error: Exception) -> str:
     log.info(
         "refused %s %r by %s: %s", what, str(value)[:80], body["user"]["id"], type(error).__name__
     )
+    if isinstance(error, ReaderOnly):
+        return "monitoring.error.reader_only"
     return "monitoring.error.not_yours"
 
 

@@ -105,7 +105,8 @@ class Checkin(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
-    # The manager of record when the check-in was first submitted; they answer it.
+    # Who reads and answers it, fixed when it was first submitted: the manager of record, or
+    # for someone without an active manager the HR person standing in (as for their goals).
     manager_id: Mapped[int | None] = mapped_column(
         ForeignKey("employees.id", ondelete="SET NULL"), index=True
     )

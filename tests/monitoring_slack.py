@@ -9,7 +9,8 @@ from typing import Any
 from bot.clock import Clock
 from storage.db import Database
 from tests import slack_payloads
-from tests.fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack, Message
+from tests.fakeslack.api_chat import conversations_open
 from tests.slack_payloads import (
     TEAM,
     click,
@@ -24,6 +25,8 @@ from tests.slack_payloads import outbox_keys as keys
 __all__ = [
     "TEAM",
     "buttons",
+    "conversation",
+    "pair_dm",
     "click",
     "drain",
     "element_state",
@@ -71,3 +74,17 @@ def buttons(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
             if isinstance(element, dict) and element.get("type") == "button":
                 found.append((element["action_id"], element.get("value", "")))
     return found
+
+
+def pair_dm(fake: FakeSlack, *users: str) -> str:
+    """The id the fake gives the group DM of `users` and the bot (without recording a call)."""
+    return str(conversations_open(fake, {"users": ",".join(users)})["channel"]["id"])
+
+
+def conversation(fake: FakeSlack, *users: str) -> tuple[Message, list[Message]]:
+    """The one top-level message in the group DM of `users` (a check-in summary) and the
+    replies in its thread, oldest first."""
+    messages = fake.messages_in(pair_dm(fake, *users))
+    top = [m for m in messages if m.thread_ts is None or m.thread_ts == m.ts]
+    assert len(top) == 1, [m.text for m in top]
+    return top[0], [m for m in messages if m.thread_ts == top[0].ts and m.ts != top[0].ts]

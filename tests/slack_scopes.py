@@ -52,7 +52,8 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     # The outbox reads a conversation back before re-posting after an unknown outcome.
     "conversations.history": HISTORY,
     "conversations.replies": HISTORY,
-    "conversations.info": READ,
+    # Asked only of the HR and recognition channels (public or private), never of a DM.
+    "conversations.info": frozenset({"channels:read", "groups:read"}),
     "conversations.members": READ,
     "conversations.join": frozenset({"channels:join"}),
     # users:read.email: the sync stores e-mails (profile.email is left out without it).

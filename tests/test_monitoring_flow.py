@@ -24,6 +24,7 @@ from tests.monitoring_fixtures import TEAM_ID, only_monitoring_tasks, person
 from tests.monitoring_slack import (
     buttons,
     click,
+    conversation,
     drain,
     keys,
     opened_after,
@@ -140,12 +141,9 @@ def _obstacles(db: Database) -> list[Obstacle]:
         return list(session.scalars(select(Obstacle).order_by(Obstacle.id)))
 
 
-def _manager_thread(fake: FakeSlack) -> tuple[Message, list[Message]]:
-    messages = fake.messages_in("UMGR")
-    parents = [m for m in messages if "Check-in untuk" in m.text and m.thread_ts is None]
-    assert len(parents) == 1
-    replies = [m for m in messages if m.thread_ts == parents[0].ts and m.ts != parents[0].ts]
-    return parents[0], replies
+def _conversation(fake: FakeSlack) -> tuple[Message, list[Message]]:
+    """Eko's check-in summary in his group DM with Maya, and its thread."""
+    return conversation(fake, "UEMP", "UMGR")
 
 
 def test_prompt_checkin_manager_thread_reply_and_obstacles(
@@ -203,11 +201,18 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
     assert [o.text for o in _obstacles(db)] == ["Need CRM access", "Budget approval <@U999>"]
 
     drain(db, fake, clock)
-    parent, replies = _manager_thread(fake)
-    assert parent.text == "Check-in untuk minggu 23 Nov – 29 Nov"
-    assert len(replies) == 1
+    # The summary is in the group DM of Eko, Maya and the bot (in Maya's language: the
+    # buttons are hers); the 1:1 DMs get no copy that a typed reply could be lost under.
+    root, thread = _conversation(fake)
+    assert thread == []
+    assert [m.metadata["event_payload"]["key"] for m in fake.messages_in("UMGR")] == [
+        f"checkin:prompt:{team.manager_id}:2026-W48"  # her own prompt, nothing else
+    ]
+    assert fake.messages_in("UEMP") == [prompt]
+    replies = [root]
     summary = texts(replies[0].blocks)
     assert "<@UEMP> mengisi check-in untuk *minggu 23 Nov – 29 Nov" in summary
+    assert "Bicarakan di utas ini: <@UEMP> dan <@UMGR> sama-sama membacanya." in summary
     assert "10% → 85% (+75 poin) · :large_yellow_circle: berisiko" in summary
     assert "New customers: 2 → 7 dari 10 customers" in summary
     assert "&lt;!channel&gt; deal &amp; more" in summary and "<!channel>" not in summary
@@ -222,7 +227,19 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
         ("monitoring_reply", str(checkin.id)),
     ]
 
-    # Reply: a modal, then the reply lands in the manager's thread and the employee is told.
+    # Eko sees the buttons too: his click is refused with what he can do instead.
+    refusals = len(fake.responses)
+    click(app, fake, "UEMP", "monitoring_reply", str(checkin.id), message=root)
+    click(app, fake, "UEMP", "monitoring_obstacle_help", str(obstacle_ids[0]), message=root)
+    wait_for(lambda: len(fake.responses) == refusals + 2)
+    assert all(
+        r["text"] == ":no_entry: This button is for the person who reads your check-in. "
+        "To talk about it, write in this thread: both of you read it."
+        for r in fake.responses[refusals:]
+    )
+    assert [o.status for o in _obstacles(db)] == ["open", "open"]
+
+    # Reply: a modal, then the reply lands in the check-in's thread, addressed to Eko.
     trigger = click(app, fake, "UMGR", "monitoring_reply", str(checkin.id), message=replies[0])
     reply_view = opened_after(fake, trigger)
     assert reply_view["callback_id"] == "monitoring_reply"
@@ -236,11 +253,13 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
     }
     assert submit(app, "UMGR", reply_view, {"reply": "Great work <!here>, I'll call IT"}) == {}
     drain(db, fake, clock)
-    _, replies = _manager_thread(fake)
-    assert "Balasan Anda untuk <@UEMP>" in texts(replies[-1].blocks)
-    told = fake.messages_in("UEMP")[-1]
-    assert "<@UMGR> replied to your check-in for week of 23 Nov – 29 Nov" in told.text
+    _, thread = _conversation(fake)
+    told = thread[-1]
+    assert told.text == (
+        ":speech_balloon: <@UMGR> replied to <@UEMP>'s check-in for week of 23 Nov – 29 Nov:"
+    )
     assert "Great work &lt;!here&gt;, I'll call IT" in texts(told.blocks)
+    assert fake.messages_in("UEMP") == [prompt]  # no relay: he reads it where Maya wrote it
 
     # Someone else's button value is refused in the core: nothing changes.
     refusals = len(fake.responses)
@@ -255,12 +274,11 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
     click(app, fake, "UMGR", "monitoring_obstacle_help", str(obstacle_ids[0]), message=replies[0])
     wait_for(lambda: _obstacles(db)[0].status == "helping")
     drain(db, fake, clock)
-    _, replies = _manager_thread(fake)
-    summary_message = replies[0]
+    summary_message, thread = _conversation(fake)
     assert summary_message.updated
     assert "<@UMGR> sedang membantu" in texts(summary_message.blocks)
     assert ("monitoring_obstacle_help", str(obstacle_ids[0])) not in buttons(summary_message.blocks)
-    assert "<@UMGR> will help you with this obstacle" in fake.messages_in("UEMP")[-1].text
+    assert "<@UEMP>, <@UMGR> will help you with this obstacle" in thread[-1].text
     click(app, fake, "UMGR", "monitoring_obstacle_resolve", str(obstacle_ids[0]))
     wait_for(lambda: _obstacles(db)[0].status == "resolved")
     obstacle = _obstacles(db)[0]
@@ -268,16 +286,16 @@ def test_prompt_checkin_manager_thread_reply_and_obstacles(
     click(app, fake, "UMGR", "monitoring_ack", str(checkin.id))
     wait_for(lambda: keys(db, "checkin:ack:"))
     drain(db, fake, clock)
-    _, replies = _manager_thread(fake)
-    final = replies[0]
+    final, thread = _conversation(fake)
     assert ("monitoring_ack", str(checkin.id)) not in buttons(final.blocks)
     assert "teratasi" in texts(final.blocks)
-    told = [m.text for m in fake.messages_in("UEMP")]
-    assert any("<@UMGR> read your check-in" in text for text in told)
-    assert any("<@UMGR> marked this obstacle as resolved" in text for text in told)
+    assert "<@UMGR> sudah menandai check-in ini sebagai dibaca" in texts(final.blocks)
+    told = [m.text for m in thread]
+    assert any("<@UEMP>, <@UMGR> read your check-in" in text for text in told)
+    assert any("<@UEMP>, <@UMGR> marked this obstacle as resolved" in text for text in told)
+    assert fake.messages_in("UEMP") == [prompt]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Checkin)) == 1
-    assert len(keys(db, "checkin:thread:")) == 1  # one thread per manager and period
     # The update after "Resolved" was still waiting when "Acknowledge" rendered a newer one:
     # it was dropped, so an old render can never arrive last.
     summary = f"checkin:summary:{checkin.id}"
@@ -319,9 +337,9 @@ def test_submitting_again_in_the_same_period_edits_the_checkin(
         ("C", "open"),
     ]
     drain(db, fake, clock)
-    _, replies = _manager_thread(fake)
-    assert len(replies) == 1 and replies[0].updated
-    shown = texts(replies[0].blocks)
+    root, thread = _conversation(fake)
+    assert thread == [] and root.updated
+    shown = texts(root.blocks)
     assert "2 → 9 dari 10" in shown and "Diubah 1×" in shown
     assert keys(db, "checkin:summary:") == [
         f"checkin:summary:{checkin.id}",
@@ -605,3 +623,31 @@ def test_the_modal_with_state_helper_keeps_unchanged_values(
     assert submit(app, "UEMP", view, {"mood": "2"}, fake=fake) == {}
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(GoalEvent)) == 0
+
+
+def test_an_obstacle_nobody_took_on_is_raised_again_in_the_checkins_thread(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, team: Team
+) -> None:
+    """A week later the reminder about Eko's open obstacle is a reply in the check-in's
+    thread, naming Maya (only a mention notifies in a thread): Eko sees it was not forgotten,
+    and its button works there."""
+    app, fake = running_app, fake_slack
+    prompt = _prompted(db, app, fake, clock)
+    answers = {"mood": "3", "obstacles": "Need CRM"}
+    assert submit(app, "UEMP", _open_checkin(app, fake, prompt), answers, fake=fake) == {}
+    drain(db, fake, clock)
+    week_later = FRIDAY_1500_JAKARTA + timedelta(days=7, hours=1)  # 16:00 Jakarta, a Friday
+    clock.set(week_later)
+    tick(db, _settings(app), week_later)
+    drain(db, fake, clock)
+    root, thread = _conversation(fake)
+    reminder = thread[-1]
+    assert reminder.text.startswith("<@UMGR> :hourglass:")
+    obstacle = _obstacles(db)[0]
+    assert buttons(reminder.blocks) == [
+        ("monitoring_obstacle_help", str(obstacle.id)),
+        ("monitoring_obstacle_resolve", str(obstacle.id)),
+    ]
+    assert not [m for m in fake.messages_in("UMGR") if ":hourglass:" in m.text]
+    click(app, fake, "UMGR", "monitoring_obstacle_help", str(obstacle.id), message=reminder)
+    wait_for(lambda: _obstacles(db)[0].status == "helping")

@@ -237,7 +237,9 @@ def test_checkin_texts(
         zone = zone_of(org.employee.tz, app_settings.default_tz)
         for locale in LOCALES:
             tr = Translator(locale)
-            check_message(summary_message(tr, summary_of(session, checkin)))
+            summary = summary_of(session, checkin)
+            check_message(summary_message(tr, summary, org.manager.slack_id))
+            check_message(summary_message(tr, summary, org.manager.slack_id, stand_in=True))
             form = checkin_form(session, org.employee, settings=app_settings, now=now)
             check_view(checkin_modal(tr, form, zone))
             for person in (org.employee, org.manager):

@@ -31,7 +31,16 @@ from tests.appserver import RunningApp
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_ID
 from tests.fakeslack import FakeSlack, Message, validate_view
 from tests.monitoring_fixtures import only_monitoring_tasks
-from tests.monitoring_slack import buttons, drain, keys, opened_after, submit, texts, unsent
+from tests.monitoring_slack import (
+    buttons,
+    drain,
+    keys,
+    opened_after,
+    pair_dm,
+    submit,
+    texts,
+    unsent,
+)
 from tests.planning_fixtures import Org, goal_input, make_org
 from tests.planning_slack import submit as submit_goal
 from tests.waiting import wait_for
@@ -81,10 +90,11 @@ def check_in(app: RunningApp, db: Database, slack_id: str, now: datetime, period
 
 
 def summary_for(fake: FakeSlack, manager: str, checkin_id: int) -> Message:
+    """The check-in's summary, in the group DM of its employee and `manager`."""
     return next(
         m
-        for m in fake.messages_in(manager)
-        if ("monitoring_ack", str(checkin_id)) in buttons(m.blocks)
+        for m in fake.messages
+        if m.channel.startswith("G") and ("monitoring_ack", str(checkin_id)) in buttons(m.blocks)
     )
 
 
@@ -152,8 +162,8 @@ def test_a_double_click_on_acknowledge_acts_once(
         checkin = session.get(Checkin, checkin_id)
         assert checkin is not None and checkin.acknowledged_at == first_at
     drain(db, fake_slack, clock)
-    read = [m for m in fake_slack.messages_in("UEMP") if "read your check-in" in m.text]
-    assert len(read) == 1
+    read = [m for m in fake_slack.messages if "read your check-in" in m.text]
+    assert len(read) == 1 and read[0].thread_ts == summary.ts
     assert fake_slack.responses == []  # the second click is not an error either
 
 
@@ -341,18 +351,21 @@ def test_a_manager_who_leaves(
     assert app.slack.interaction(click).status_code == 200
     wait_for(lambda: _status(db, waiting_id) == "active")
 
-    # Eko's check-in is saved; no summary goes to the manager who left, nothing fails.
+    # Eko's check-in is saved and, like his goals, goes to HR: never to the manager who left.
     posted_to_maya = len(fake_slack.messages_in("UMGR"))
     trigger = fake_slack.new_trigger_id("UEMP")
     app.slack.command("checkin", "UEMP", trigger_id=trigger)
     checkin_view = opened_after(fake_slack, trigger)
     assert submit(app, "UEMP", checkin_view, {"mood": "3"}, fake=fake_slack) == {}
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(Checkin)) == 1
-    assert keys(db, "checkin:summary:") == [] and keys(db, "checkin:thread:") == []
+        checkin = session.scalars(select(Checkin)).one()
+        assert checkin.manager is not None and checkin.manager.slack_id == "UHR"
     drain(db, fake_slack, clock)
     assert unsent(db) == []
     assert len(fake_slack.messages_in("UMGR")) == posted_to_maya
+    summary = summary_for(fake_slack, "UHR", checkin.id)
+    assert summary.channel == pair_dm(fake_slack, "UEMP", "UHR")
+    assert "in a manager's place" in texts(summary.blocks)
 
 
 def _status(db: Database, goal_id: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from bot.blocks.text import button, context, escape, section, truncate
@@ -18,7 +18,10 @@ from bot.i18n import Translator
 from storage.checkins import Cadence, ObstacleStatus
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from bot.monitoring.periods import Period
+    from bot.monitoring.rules import Reader
     from bot.monitoring.summary import CheckinSummary, GoalLine, ObstacleLine
 
 START_CHECKIN = "monitoring_start_checkin"
@@ -93,12 +96,22 @@ def _quote(text: str, limit: int = ANSWER_LIMIT) -> str:
     return "\n".join(f">{line}" for line in escape(truncate(text, limit)).splitlines() or [""])
 
 
-def prompt_message(tr: Translator, period: Period, *, reminder: bool) -> dict[str, Any]:
+def reader_hint(tr: Translator, reader: Reader) -> str:
+    """Who reads the check-in, truthfully: the manager, HR standing in, or nobody."""
+    if reader.slack_id is None:
+        return tr("monitoring.prompt.hint_nobody")
+    key = "monitoring.prompt.hint_stand_in" if reader.stand_in else "monitoring.prompt.hint"
+    return tr(key, reader=f"<@{reader.slack_id}>")
+
+
+def prompt_message(
+    tr: Translator, period: Period, reader: Reader, *, reminder: bool
+) -> dict[str, Any]:
     label = period_label(tr, period)
     body = tr("monitoring.reminder.body" if reminder else "monitoring.prompt.body", period=label)
     blocks = [
         section(body),
-        context(tr("monitoring.prompt.hint")),
+        context(reader_hint(tr, reader)),
         {
             "type": "actions",
             "block_id": "checkin_prompt",
@@ -111,13 +124,26 @@ def prompt_message(tr: Translator, period: Period, *, reminder: bool) -> dict[st
     return {"text": tr(text_key, period=label), "blocks": blocks}
 
 
-def thread_parent(tr: Translator, period: Period) -> dict[str, Any]:
+def prompt_done(
+    tr: Translator, period: Period, at: datetime, zone: ZoneInfo, reader: Reader
+) -> dict[str, Any]:
+    """The prompt once the check-in is in: what was done, when, who has it, and **Edit**."""
     label = period_label(tr, period)
+    when = format_datetime(at.astimezone(zone), "EEE d MMM, HH:mm", locale=tr.locale)
+    if reader.slack_id is None:
+        who = tr("monitoring.done.nobody")
+    else:
+        who = tr("monitoring.done.reader", reader=f"<@{reader.slack_id}>")
     return {
-        "text": tr("monitoring.thread.text", period=label),
+        "text": tr("monitoring.done.text", period=label),
         "blocks": [
-            section(tr("monitoring.thread.body", period=label)),
-            context(tr("monitoring.thread.hint")),
+            section(tr("monitoring.done.body", period=label, when=when)),
+            context(who),
+            {
+                "type": "actions",
+                "block_id": "checkin_prompt",
+                "elements": [button(tr("monitoring.home.edit"), START_CHECKIN, period.key)],
+            },
         ],
     }
 
@@ -183,9 +209,14 @@ def _obstacle_blocks(tr: Translator, line: ObstacleLine, *, actions: bool) -> li
     return out
 
 
-def summary_message(tr: Translator, summary: CheckinSummary) -> dict[str, Any]:
-    """The manager's view of one check-in; obstacles stand out, each with its own buttons."""
+def summary_message(
+    tr: Translator, summary: CheckinSummary, reader_slack_id: str, stand_in: bool = False
+) -> dict[str, Any]:
+    """One check-in as its reader and the employee both see it in their group DM; obstacles
+    stand out, each with its own buttons. The buttons are the reader's (the employee may
+    resolve their own obstacle); the thread under it is their conversation."""
     who = f"<@{summary.employee_slack_id}>"
+    reader = f"<@{reader_slack_id}>"
     label = period_label(tr, summary.period)
     title = tr("monitoring.summary.title", employee=who, period=label)
     if summary.mood is not None:
@@ -193,6 +224,8 @@ def summary_message(tr: Translator, summary: CheckinSummary) -> dict[str, Any]:
             "monitoring.summary.mood", mood=summary.mood, emoji=MOOD_EMOJI.get(summary.mood, "")
         )
     blocks: list[dict[str, Any]] = [section(title)]
+    if stand_in:
+        blocks.append(context(tr("monitoring.summary.stand_in", employee=who, reader=reader)))
     if summary.edits:
         blocks.append(context(tr("monitoring.summary.edited", count=summary.edits)))
     goal_text: list[str] = []
@@ -218,47 +251,58 @@ def summary_message(tr: Translator, summary: CheckinSummary) -> dict[str, Any]:
             0, button(tr("monitoring.button.acknowledge"), ACKNOWLEDGE, str(summary.checkin_id))
         )
     else:
-        blocks.append(context(tr("monitoring.summary.acknowledged")))
+        blocks.append(context(tr("monitoring.summary.acknowledged", reader=reader)))
+    blocks = blocks[:48]
     blocks.append({"type": "actions", "block_id": "checkin_answer", "elements": elements})
+    blocks.append(context(tr("monitoring.summary.thread_hint", employee=who, reader=reader)))
     fallback = tr("monitoring.summary.text", employee=who, period=label)
-    return {"text": fallback, "blocks": blocks[:50]}
+    return {"text": fallback, "blocks": blocks}
 
 
-def ack_to_employee(tr: Translator, manager_slack_id: str, period: Period) -> dict[str, Any]:
+def ack_to_employee(
+    tr: Translator, employee_slack_id: str, manager_slack_id: str, period: Period
+) -> dict[str, Any]:
+    """Addressed to the employee (mentioned: a thread reply notifies only who is named)."""
     text = tr(
-        "monitoring.ack.body", manager=f"<@{manager_slack_id}>", period=period_label(tr, period)
+        "monitoring.ack.body",
+        employee=f"<@{employee_slack_id}>",
+        manager=f"<@{manager_slack_id}>",
+        period=period_label(tr, period),
     )
     return {"text": text, "blocks": [section(text)]}
 
 
-def reply_in_thread(tr: Translator, employee_slack_id: str, reply: str) -> dict[str, Any]:
-    head = tr("monitoring.reply.thread", employee=f"<@{employee_slack_id}>")
-    return {"text": head, "blocks": [section(head + "\n" + _quote(reply, 2500))]}
-
-
-def reply_to_employee(
-    tr: Translator, manager_slack_id: str, period: Period, reply: str
+def reply_in_thread(
+    tr: Translator, employee_slack_id: str, manager_slack_id: str, period: Period, reply: str
 ) -> dict[str, Any]:
     head = tr(
-        "monitoring.reply.employee",
+        "monitoring.reply.thread",
+        employee=f"<@{employee_slack_id}>",
         manager=f"<@{manager_slack_id}>",
         period=period_label(tr, period),
     )
     return {"text": head, "blocks": [section(head + "\n" + _quote(reply, 2500))]}
 
 
-def obstacle_news(tr: Translator, actor_slack_id: str, line: ObstacleLine) -> dict[str, Any]:
+def obstacle_news(
+    tr: Translator, employee_slack_id: str, actor_slack_id: str, line: ObstacleLine
+) -> dict[str, Any]:
     key = (
         "monitoring.obstacle.news_helping"
         if line.status == ObstacleStatus.HELPING
         else "monitoring.obstacle.news_resolved"
     )
-    head = tr(key, person=f"<@{actor_slack_id}>")
+    head = tr(key, employee=f"<@{employee_slack_id}>", person=f"<@{actor_slack_id}>")
     return {"text": head, "blocks": [section(head + "\n" + _quote(line.text, 500))]}
 
 
-def obstacle_reminder(tr: Translator, line: ObstacleLine, now: datetime) -> dict[str, Any]:
+def obstacle_reminder(
+    tr: Translator, line: ObstacleLine, now: datetime, manager_slack_id: str
+) -> dict[str, Any]:
+    """Names the manager: in the pair's thread only a mention notifies them."""
     days = max(0, (now - line.opened_at).days)
-    head = tr.n("monitoring.obstacle.reminder", days, employee=f"<@{line.employee_slack_id}>")
+    head = f"<@{manager_slack_id}> " + tr.n(
+        "monitoring.obstacle.reminder", days, employee=f"<@{line.employee_slack_id}>"
+    )
     blocks = [section(head)] + _obstacle_blocks(tr, line, actions=True)
     return {"text": head, "blocks": blocks}

@@ -152,6 +152,7 @@ def reopened(tr: Translator, review: Review, hr_slack: str) -> dict[str, Any]:
             f"review_reopened_{review.id}",
             button(tr("review.button.write_self"), WRITE_SELF, str(review.id), "primary"),
         ),
+        context(tr("review.reopened.hint", hr=mention(hr_slack))),
     ]
     return _message(text, blocks)
 

@@ -18,7 +18,7 @@ from bot.monitoring.checkins import (
     resolve_period,
     submit_checkin,
 )
-from bot.monitoring.errors import MonitoringValidationError, NotFound
+from bot.monitoring.errors import MonitoringValidationError, NotFound, ReaderOnly
 from bot.monitoring.obstacles import (
     escalate_obstacles,
     escalated_obstacles,
@@ -49,6 +49,7 @@ __all__ = [
     "ParticipationRow",
     "Period",
     "PersonStatus",
+    "ReaderOnly",
     "ScheduleSpec",
     "SubmitResult",
     "acknowledge_checkin",

@@ -27,6 +27,7 @@ from bot.monitoring import notify
 from bot.monitoring.errors import MonitoringValidationError
 from bot.monitoring.obstacles import sync_obstacles
 from bot.monitoring.periods import Period, moments, open_periods, parse_period, period_state
+from bot.monitoring.rules import reader_for
 from bot.monitoring.schedule import ScheduleSpec, schedule_for
 from bot.permissions import Action, PermissionDenied, require
 from bot.planning import (
@@ -284,7 +285,10 @@ def submit_checkin(
         name: clean_text(getattr(answers, name)) if name in questions else ""
         for name in ("wins", "support", "plans")
     }
-    checkin, created = _upsert(session, actor, period, now, mood=parsed.mood, **answered)
+    reader = reader_for(session, actor)
+    checkin, created = _upsert(
+        session, actor, period, now, reader.person, mood=parsed.mood, **answered
+    )
     _apply_goals(session, actor, checkin, goals, parsed, now)
     if "obstacles" in questions:
         sync_obstacles(session, checkin, parsed.obstacles, now)
@@ -305,17 +309,23 @@ def submit_checkin(
         notify.post_summary(session, checkin, settings, now)
     else:
         notify.refresh_summary(session, checkin, settings, now)
+    notify.prompt_done(session, checkin, settings, now)
     return SubmitResult(checkin, created)
 
 
 def _upsert(
-    session: Session, actor: Employee, period: Period, now: datetime, **answered: Any
+    session: Session,
+    actor: Employee,
+    period: Period,
+    now: datetime,
+    reader: Employee | None,
+    **answered: Any,
 ) -> tuple[Checkin, bool]:
     """The period's check-in with the `answered` fields set: a new one is inserted with them
-    (one statement, not an insert and an update)."""
+    (one statement, not an insert and an update). An edit keeps the reader it was sent to."""
     existing = _find(session, actor, period.key)
     if existing is None:
-        checkin = _insert(session, actor, period, now, answered)
+        checkin = _insert(session, actor, period, now, reader, answered)
         if checkin is not None:
             return checkin, True
         # A double click submitted twice at once: the other one created it; edit that one.
@@ -328,12 +338,17 @@ def _upsert(
 
 
 def _insert(
-    session: Session, actor: Employee, period: Period, now: datetime, answered: dict[str, Any]
+    session: Session,
+    actor: Employee,
+    period: Period,
+    now: datetime,
+    reader: Employee | None,
+    answered: dict[str, Any],
 ) -> Checkin | None:
     checkin = Checkin(
         team_id=actor.team_id,
         employee_id=actor.id,
-        manager_id=actor.manager_id,
+        manager_id=reader.id if reader is not None else None,
         period=period.key,
         submitted_at=now,
         updated_at=now,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.permissions import Action, PermissionDenied
+
 
 class MonitoringValidationError(Exception):
     """Bad input: `errors` maps a field ("mood", "kr_12", "period", …) to an i18n key, and
@@ -20,3 +22,12 @@ class MonitoringValidationError(Exception):
 class NotFound(Exception):
     """No such check-in or obstacle in this workspace — also for one the actor may not see, so
     probing ids tells a stranger nothing."""
+
+
+class ReaderOnly(PermissionDenied):
+    """The employee clicked a button meant for the person who reads their check-in (both see
+    the summary in their group DM): they are told so and what they can do instead."""
+
+    def __init__(self, subject_id: int) -> None:
+        super().__init__(Action.ANSWER_CHECKIN)
+        self.subject_id = subject_id

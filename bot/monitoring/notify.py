@@ -1,10 +1,19 @@
 """The Slack messages check-ins cause, written to the outbox in the caller's transaction.
 
-A manager gets one parent DM per period ("Check-ins for week 48"); each check-in of their
-reports is a reply in that thread, so someone with twenty reports gets one conversation per
-period, not twenty top-level DMs. The reply is updated in place (chat.update with a versioned
-key) whenever its state changes — an edit, an acknowledgement, an obstacle taken on — so it
-never offers a button that no longer makes sense. The employee hears back in their own DM.
+A check-in is a conversation between two people, so it is held where both of them are
+(DESIGN.md principle 4): its summary is posted to the group DM of the employee, the person who
+reads it (their manager, or HR standing in) and the bot (`_open_users`, as goal approvals
+are), and everything after it — the acknowledgement, a reply sent with **Reply**, an obstacle
+taken on or resolved, the reminder about an obstacle nobody took — is a reply in the summary's
+thread (`_thread_of`). Whatever either of them types in that thread, the other one reads. The
+summary is updated in place (chat.update with a versioned key) whenever its state changes, so
+it never offers a button that no longer makes sense.
+
+Check-ins summarised before this design (a thread per manager and period in the manager's own
+DM) keep their old conversation: their later messages still go where they went before.
+
+The prompt in the employee's DM is updated to "done" (with **Edit**) when the check-in is in,
+however the modal was opened (the prompt, the Home, `/kinerja checkin`).
 """
 
 from __future__ import annotations
@@ -20,7 +29,9 @@ from bot.blocks import monitoring as blocks
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
 from bot.monitoring.periods import parse_period
+from bot.monitoring.rules import Reader, reader_for
 from bot.monitoring.summary import obstacle_line, summary_of
+from bot.scheduler import zone_of
 from storage.checkins import Checkin, CheckinReply, Obstacle
 from storage.models import Employee, OutboxMessage, OutboxStatus
 
@@ -31,12 +42,16 @@ def translator(person: Employee | None, settings: Settings) -> Translator:
     return Translator(resolve_locale(locale, settings.default_locale))
 
 
-def thread_key(manager_id: int, period: str) -> str:
-    return f"checkin:thread:{manager_id}:{period}"
-
-
 def summary_key(checkin_id: int) -> str:
     return f"checkin:summary:{checkin_id}"
+
+
+def prompt_key(employee_id: int, period: str) -> str:
+    return f"checkin:prompt:{employee_id}:{period}"
+
+
+def reminder_key(employee_id: int, period: str) -> str:
+    return f"checkin:reminder:{employee_id}:{period}"
 
 
 def _post(session: Session, team_id: str, key: str, payload: dict[str, Any], now: datetime) -> None:
@@ -45,14 +60,11 @@ def _post(session: Session, team_id: str, key: str, payload: dict[str, Any], now
     )
 
 
-def _exists(session: Session, team_id: str, key: str) -> bool:
-    return (
-        session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.team_id == team_id, OutboxMessage.idempotency_key == key
-            )
+def _row(session: Session, team_id: str, key: str) -> OutboxMessage | None:
+    return session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.team_id == team_id, OutboxMessage.idempotency_key == key
         )
-        is not None
     )
 
 
@@ -60,37 +72,41 @@ def _reachable(person: Employee | None) -> Employee | None:
     return person if person is not None and person.active else None
 
 
+def _conversation(session: Session, checkin: Checkin) -> str | None:
+    """The summary's key when it went to the pair's group DM (its thread is the conversation);
+    None when there is none (nobody reads it) or it is an older summary in a manager's DM."""
+    row = _row(session, checkin.team_id, summary_key(checkin.id))
+    if row is None or row.status == OutboxStatus.FAILED.value:
+        return None
+    return row.idempotency_key if (row.payload or {}).get("_open_users") else None
+
+
 def post_summary(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
-    """First submission of the period: the manager's thread (once) and this check-in in it."""
-    manager = _reachable(checkin.manager)
-    if manager is None:
-        return  # nobody to tell; open obstacles still escalate to HR
-    tr = translator(manager, settings)
-    parent = thread_key(manager.id, checkin.period)
-    period = parse_period(checkin.period)
-    _post(
-        session,
-        checkin.team_id,
-        parent,
-        {"channel": manager.slack_id, **blocks.thread_parent(tr, period)},
-        now,
+    """First submission of the period: the summary in the pair's group DM, in the reader's
+    language (the buttons on it are theirs)."""
+    reader = _reachable(checkin.manager)
+    if reader is None:
+        return  # nobody reads it (the prompt said so); open obstacles still escalate to HR
+    employee = checkin.employee
+    stand_in = reader.id != employee.manager_id
+    message = blocks.summary_message(
+        translator(reader, settings), summary_of(session, checkin), reader.slack_id, stand_in
     )
-    message = blocks.summary_message(tr, summary_of(session, checkin))
-    payload = {"channel": manager.slack_id, "_thread_of": parent, **message}
+    payload = {**message, "_open_users": [employee.slack_id, reader.slack_id]}
     _post(session, checkin.team_id, summary_key(checkin.id), payload, now)
 
 
 def refresh_summary(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
-    """Re-render the manager's copy after a change; a no-op if it was never posted.
+    """Re-render the summary after a change; a no-op if it was never posted.
 
     Each update carries the whole message as it is now, so an older update still waiting in
     the outbox is dropped: the sender's workers may deliver two rows in either order, and an
     old render arriving last would bring back a button that no longer applies. (A row already
     being sent is left alone; the sender owns it.)
     """
-    manager = _reachable(checkin.manager)
+    reader = _reachable(checkin.manager)
     original = summary_key(checkin.id)
-    if manager is None or not _exists(session, checkin.team_id, original):
+    if reader is None or _row(session, checkin.team_id, original) is None:
         return
     session.execute(
         delete(OutboxMessage)
@@ -103,7 +119,10 @@ def refresh_summary(session: Session, checkin: Checkin, settings: Settings, now:
     )
     checkin.summary_version += 1
     session.flush()
-    message = blocks.summary_message(translator(manager, settings), summary_of(session, checkin))
+    stand_in = reader.id != checkin.employee.manager_id
+    message = blocks.summary_message(
+        translator(reader, settings), summary_of(session, checkin), reader.slack_id, stand_in
+    )
     outbox.enqueue(
         session,
         team_id=checkin.team_id,
@@ -114,52 +133,45 @@ def refresh_summary(session: Session, checkin: Checkin, settings: Settings, now:
     )
 
 
+def _tell_employee(
+    session: Session,
+    checkin: Checkin | None,
+    employee: Employee,
+    key: str,
+    message: dict[str, Any],
+    now: datetime,
+) -> None:
+    """In the check-in's thread when there is one (the reader sees it too), else in the
+    employee's DM."""
+    conversation = _conversation(session, checkin) if checkin is not None else None
+    where = {"_thread_of": conversation} if conversation else {"channel": employee.slack_id}
+    _post(session, employee.team_id, key, {**message, **where}, now)
+
+
 def acknowledged(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
     employee = _reachable(checkin.employee)
     if employee is None or checkin.manager is None:
         return
     tr = translator(employee, settings)
-    message = blocks.ack_to_employee(tr, checkin.manager.slack_id, parse_period(checkin.period))
-    _post(
-        session,
-        checkin.team_id,
-        f"checkin:ack:{checkin.id}",
-        {"channel": employee.slack_id, **message},
-        now,
+    message = blocks.ack_to_employee(
+        tr, employee.slack_id, checkin.manager.slack_id, parse_period(checkin.period)
     )
+    _tell_employee(session, checkin, employee, f"checkin:ack:{checkin.id}", message, now)
 
 
 def replied(
     session: Session, checkin: Checkin, reply: CheckinReply, settings: Settings, now: datetime
 ) -> None:
-    """The reply lands in the manager's thread, and the employee gets it in their DM."""
+    """A reply sent from the Reply modal lands in the check-in's thread, where the employee
+    reads it (mentioned, so they are notified) and where either of them answers."""
     manager, employee = checkin.manager, checkin.employee
-    if manager is not None:
-        tr = translator(manager, settings)
-        _post(
-            session,
-            checkin.team_id,
-            f"checkin:reply:{reply.id}:thread",
-            {
-                "channel": manager.slack_id,
-                "_thread_of": thread_key(manager.id, checkin.period),
-                **blocks.reply_in_thread(tr, employee.slack_id, reply.text),
-            },
-            now,
-        )
-    if _reachable(employee) is not None and manager is not None:
-        tr = translator(employee, settings)
-        period = parse_period(checkin.period)
-        _post(
-            session,
-            checkin.team_id,
-            f"checkin:reply:{reply.id}:employee",
-            {
-                "channel": employee.slack_id,
-                **blocks.reply_to_employee(tr, manager.slack_id, period, reply.text),
-            },
-            now,
-        )
+    if manager is None:
+        return
+    tr = translator(employee, settings)
+    message = blocks.reply_in_thread(
+        tr, employee.slack_id, manager.slack_id, parse_period(checkin.period), reply.text
+    )
+    _tell_employee(session, checkin, employee, f"checkin:reply:{reply.id}:thread", message, now)
 
 
 def obstacle_changed(
@@ -170,25 +182,61 @@ def obstacle_changed(
     if employee is None or actor.id == employee.id:
         return
     tr = translator(employee, settings)
-    message = blocks.obstacle_news(tr, actor.slack_id, obstacle_line(obstacle))
-    _post(
-        session,
-        obstacle.team_id,
-        f"obstacle:{obstacle.id}:{obstacle.status}",
-        {"channel": employee.slack_id, **message},
-        now,
-    )
+    message = blocks.obstacle_news(tr, employee.slack_id, actor.slack_id, obstacle_line(obstacle))
+    key = f"obstacle:{obstacle.id}:{obstacle.status}"
+    _tell_employee(session, obstacle.checkin, employee, key, message, now)
 
 
 def remind_manager(
     session: Session, obstacle: Obstacle, manager: Employee, settings: Settings, now: datetime
 ) -> None:
+    """The reminder about an obstacle nobody took on goes to the check-in's thread (the
+    employee sees that it was not forgotten), naming the manager; else to their DM."""
     tr = translator(manager, settings)
-    message = blocks.obstacle_reminder(tr, obstacle_line(obstacle), now)
-    _post(
-        session,
-        obstacle.team_id,
-        f"obstacle:{obstacle.id}:remind",
-        {"channel": manager.slack_id, **message},
-        now,
+    message = blocks.obstacle_reminder(tr, obstacle_line(obstacle), now, manager.slack_id)
+    conversation = (
+        _conversation(session, obstacle.checkin) if obstacle.checkin is not None else None
     )
+    where = {"_thread_of": conversation} if conversation else {"channel": manager.slack_id}
+    _post(session, obstacle.team_id, f"obstacle:{obstacle.id}:remind", {**message, **where}, now)
+
+
+def prompt_done(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
+    """The prompt (and the reminder, if one went out) for this period now says the check-in
+    is in, with **Edit**, in the employee's language. Versioned by the number of edits, so an
+    edit shows its new time; an older update still waiting is dropped, as for the summary."""
+    employee = checkin.employee
+    tr = translator(employee, settings)
+    reader = Reader(_reachable(checkin.manager), checkin.manager_id != employee.manager_id)
+    zone = zone_of(employee.tz, settings.default_tz)
+    message = blocks.prompt_done(tr, parse_period(checkin.period), checkin.updated_at, zone, reader)
+    for target in (
+        prompt_key(employee.id, checkin.period),
+        reminder_key(employee.id, checkin.period),
+    ):
+        row = _row(session, checkin.team_id, target)
+        if row is None or row.status == OutboxStatus.FAILED.value:
+            continue
+        session.execute(
+            delete(OutboxMessage)
+            .where(
+                OutboxMessage.team_id == checkin.team_id,
+                OutboxMessage.idempotency_key.startswith(f"{target}:done:", autoescape=True),
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        outbox.enqueue(
+            session,
+            team_id=checkin.team_id,
+            key=f"{target}:done:v{checkin.edits}",
+            method="chat.update",
+            payload={"_update_of": target, **message},
+            now=now,
+        )
+
+
+def prompt_reader(session: Session, person: Employee) -> Reader:
+    """Who the prompt says reads the check-in; `submit_checkin` sends it to the same one."""
+    reader = reader_for(session, person)
+    return Reader(_reachable(reader.person), reader.stand_in)

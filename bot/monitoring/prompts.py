@@ -16,6 +16,9 @@ A prompted person who has not checked in by the same local time on the next work
 one reminder (same window rule); `reminded_at` and the outbox key cap it at one per period.
 Only the current and the previous period are considered: older ones are closed.
 
+The prompt says who reads the check-in (`prompt_reader`: the manager, HR standing in for
+someone without one, or nobody), the same person `submit_checkin` then sends it to.
+
 Every message is an outbox row keyed `checkin:prompt|reminder:{employee_id}:{period}`, written in
 the same transaction as the prompt row, so ticking the same minute twice — in one process, after
 a restart or on two instances — sends nothing new.
@@ -32,20 +35,12 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.blocks.monitoring import prompt_message
 from bot.config import Settings
-from bot.monitoring.notify import translator
+from bot.monitoring.notify import prompt_key, prompt_reader, reminder_key, translator
 from bot.monitoring.periods import Moments, moments, open_periods, within_working_hours
 from bot.monitoring.schedule import load_schedules
 from bot.scheduler import TickContext, zone_of
 from storage.checkins import Checkin, CheckinPrompt
 from storage.models import Employee
-
-
-def prompt_key(employee_id: int, period: str) -> str:
-    return f"checkin:prompt:{employee_id}:{period}"
-
-
-def reminder_key(employee_id: int, period: str) -> str:
-    return f"checkin:reminder:{employee_id}:{period}"
 
 
 def is_away(person: Employee, today: date) -> bool:
@@ -134,7 +129,10 @@ def _prompt(
         team_id=person.team_id,
         key=prompt_key(person.id, at.period.key),
         method="chat.postMessage",
-        payload={"channel": person.slack_id, **prompt_message(tr, at.period, reminder=False)},
+        payload={
+            "channel": person.slack_id,
+            **prompt_message(tr, at.period, prompt_reader(session, person), reminder=False),
+        },
         now=now,
     )
     return 1
@@ -162,7 +160,10 @@ def _remind(
         team_id=person.team_id,
         key=reminder_key(person.id, at.period.key),
         method="chat.postMessage",
-        payload={"channel": person.slack_id, **prompt_message(tr, at.period, reminder=True)},
+        payload={
+            "channel": person.slack_id,
+            **prompt_message(tr, at.period, prompt_reader(session, person), reminder=True),
+        },
         now=now,
     )
     return 1

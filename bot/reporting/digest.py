@@ -30,6 +30,7 @@ from bot import audit
 from bot.blocks.monitoring import period_key_label
 from bot.blocks.reporting import hr_digest_message
 from bot.blocks.reporting_team import manager_digest_message
+from bot.channel_access import reroute_marker
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 
 CHART_JOB = "digest_chart"
 PENDING, UPLOADED, FAILED = "digest.chart_pending", "digest.chart_uploaded", "digest.chart_failed"
+# The channel refused the digest; its chart went with the DM copies (bot/channel_access.py).
+REROUTED = "digest.chart_rerouted"
 MAX_ATTEMPTS = 3
 RETRY_HOURS = 24
 
@@ -73,10 +76,11 @@ class Destination:
 
 
 def hr_destinations(
-    session: Session, team_id: str, settings: Settings, key_base: str
+    session: Session, team_id: str, settings: Settings, key_base: str, *, use_channel: bool = True
 ) -> list[Destination]:
-    """KINERJA_HR_CHANNEL, or else a DM to each active HR person (admins when there is none)."""
-    if settings.hr_channel:
+    """KINERJA_HR_CHANNEL, or else (also while Kinerja cannot post there: `use_channel` False)
+    a DM to each active HR person (admins when there is none)."""
+    if settings.hr_channel and use_channel:
         return [Destination(key_base, settings.hr_channel, None, settings.default_locale)]
     people = list(
         session.scalars(
@@ -109,18 +113,27 @@ def enqueue_hr_digest(
     *,
     key_base: str,
     with_chart: bool = True,
+    use_channel: bool = True,
 ) -> int:
-    """The digest's text for every HR destination, and its chart waiting to be uploaded."""
+    """The digest's text for every HR destination, and its chart waiting to be uploaded.
+    A channel post carries `_reroute`: refused by the channel, it goes to HR by DM."""
     data = chart_data(figures)
-    destinations = hr_destinations(session, figures.team_id, settings, key_base)
+    destinations = hr_destinations(
+        session, figures.team_id, settings, key_base, use_channel=use_channel
+    )
     for destination in destinations:
         message = hr_digest_message(Translator(destination.locale), figures)
+        fallback = (
+            reroute_marker("hr_digest", locale=settings.default_locale, tz=settings.default_tz)
+            if destination.channel
+            else {}
+        )
         enqueue(
             session,
             team_id=figures.team_id,
             key=destination.key,
             method="chat.postMessage",
-            payload={"channel": destination.channel or destination.user, **message},
+            payload={"channel": destination.channel or destination.user, **message, **fallback},
             now=now,
         )
         if with_chart:
@@ -192,13 +205,13 @@ def charts_to_upload(session: Session, team_id: str, now: datetime) -> list[Pend
         select(AuditLog.action, AuditLog.subject, AuditLog.detail).where(
             AuditLog.team_id == team_id,
             AuditLog.at >= since,
-            AuditLog.action.in_((PENDING, UPLOADED, FAILED)),
+            AuditLog.action.in_((PENDING, UPLOADED, FAILED, REROUTED)),
         )
     ).all()
     pending = {subject: detail for action, subject, detail in rows if action == PENDING}
     if not pending:
         return []
-    uploaded = {subject for action, subject, _ in rows if action == UPLOADED}
+    uploaded = {subject for action, subject, _ in rows if action in (UPLOADED, REROUTED)}
     failures: dict[str, int] = {}
     for action, subject, _ in rows:
         if action == FAILED:

@@ -17,6 +17,7 @@ from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
+from bot.channel_access import ChannelChecker, ChannelState, warn_unreachable
 from bot.config import Settings
 from bot.monitoring.periods import parse_local_time
 from bot.reporting.digest import (
@@ -105,8 +106,45 @@ def file_sender_for(settings: Settings) -> FileSender | None:
     return SlackFileSender.from_settings(settings)
 
 
+def channel_checker_for(settings: Settings) -> ChannelChecker | None:
+    """The Slack channel checker, or None without a bot token."""
+    if not settings.slack_bot_token:
+        return None
+    from bot.channel_check import SlackChannelChecker
+    from bot.slack_client import make_web_client
+
+    return SlackChannelChecker(make_web_client(settings))
+
+
+def check_hr_channel(
+    session: Session,
+    team_id: str,
+    settings: Settings,
+    checker: ChannelChecker | None,
+    now: datetime,
+) -> ChannelState | None:
+    """Can the digest (text and chart) go to KINERJA_HR_CHANNEL? None when there is no such
+    channel or no way to ask; when it cannot, HR is told what to do (once a day)."""
+    if not settings.hr_channel or checker is None:
+        return None
+    state = checker.check(settings.hr_channel, post_files=True)
+    if not state.ok:
+        warn_unreachable(
+            session,
+            team_id,
+            state,
+            "hr_digest",
+            default_locale=settings.default_locale,
+            org_tz=settings.default_tz,
+            now=now,
+        )
+    return state
+
+
 def weekly_digests(ctx: TickContext) -> int:
-    """Enqueue this week's HR digest and manager digests when due, then upload charts."""
+    """Enqueue this week's HR digest and manager digests when due, then upload charts.
+    The HR channel is checked first: one Kinerja cannot post in sends the digest to HR
+    people by DM."""
     team_id = ctx.workspace.team_id
     schedule = digest_schedule(ctx.session, team_id)
     local = ctx.now.astimezone(zone_of(None, ctx.settings.default_tz))
@@ -114,7 +152,18 @@ def weekly_digests(ctx: TickContext) -> int:
     if schedule.due(local):
         week = iso_week(local.date())
         if claim_run(ctx.session, team_id, JOB, week, ctx.now):
-            done += send_digests(ctx.session, team_id, ctx.settings, ctx.now, week, schedule)
+            state = check_hr_channel(
+                ctx.session, team_id, ctx.settings, channel_checker_for(ctx.settings), ctx.now
+            )
+            done += send_digests(
+                ctx.session,
+                team_id,
+                ctx.settings,
+                ctx.now,
+                week,
+                schedule,
+                use_channel=state is None or state.ok,
+            )
     done += upload_charts(ctx.session, team_id, ctx.now, lambda: file_sender_for(ctx.settings))
     return done
 
@@ -129,11 +178,17 @@ def send_digests(
     *,
     managers: bool = True,
     key_suffix: str = "",
+    use_channel: bool = True,
 ) -> int:
     """The HR digest (and, with `managers`, every manager's) into the outbox."""
     figures = hr_figures(session, team_id, now=now, org_tz=settings.default_tz)
     done = enqueue_hr_digest(
-        session, figures, settings, now, key_base=f"digest:hr:{week}{key_suffix}"
+        session,
+        figures,
+        settings,
+        now,
+        key_base=f"digest:hr:{week}{key_suffix}",
+        use_channel=use_channel,
     )
     if managers:
         done += enqueue_manager_digests(
@@ -149,7 +204,13 @@ def send_digests(
 
 
 def send_now(
-    session: Session, team_id: str, settings: Settings, now: datetime, *, managers: bool
+    session: Session,
+    team_id: str,
+    settings: Settings,
+    now: datetime,
+    *,
+    managers: bool,
+    use_channel: bool = True,
 ) -> int:
     """`kinerja digest`: send again now, under keys of its own, leaving the weekly run alone."""
     local = now.astimezone(zone_of(None, settings.default_tz))
@@ -162,6 +223,7 @@ def send_now(
         DigestSchedule(at=local.time().replace(second=0, microsecond=0)),
         managers=managers,
         key_suffix=f":manual:{now:%Y%m%dT%H%M%S}",
+        use_channel=use_channel,
     )
 
 

@@ -5,7 +5,9 @@ The conversation is a group DM of the employee, the manager of record and the bo
 buttons are live is remembered (`Review.live_key`); when the next step happens it is updated
 to its final state (`_update_of`), so a button is never offered twice. Each key carries the
 review id and its version, so a retry never doubles a message and a later round gets its own.
-Content goes to DMs and that group DM only — never to a channel.
+Content goes to DMs and that group DM only — never to a channel. A 1:1 DM carries only what
+nobody answers (the invitation, reminders); HR reopening a self-review is told in the group DM
+of the employee and that HR person, so a question typed under it reaches them.
 """
 
 from __future__ import annotations
@@ -237,14 +239,11 @@ def reopened(
     close_live(session, review, tr_for(review.employee)("review.outcome.reopened"), now)
     refresh_conversation(session, review, now, tr_for)
     key = f"review:{review.id}:reopened:v{review.version}"
-    _dm(
-        session,
-        review,
-        review.employee,
-        key,
-        blocks.reopened(tr_for(review.employee), review, hr.slack_id),
-        now,
-    )
+    message = blocks.reopened(tr_for(review.employee), review, hr.slack_id)
+    # In the group DM of the employee and the HR person who reopened it, not a 1:1 DM: the
+    # employee's natural answer ("why?") is then read by the one who can answer it.
+    people = list(dict.fromkeys([review.employee.slack_id, hr.slack_id]))
+    _post(session, review, key, message, now, _open_users=people)
 
 
 def reassigned(

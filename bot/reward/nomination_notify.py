@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import nominations as blocks
+from bot.channel_access import reroute_marker
 from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
 from bot.reward.notify import working_moment
@@ -109,7 +110,16 @@ def nominated(
     if audience.hr_channel:
         tr = Translator(audience.locale)
         message = blocks.hr_message(tr, nomination, name(tr), _cycle(nomination))
-        _post(session, nomination, hr_key(nomination.id), message, now, channel=audience.hr_channel)
+        fallback = reroute_marker("hr", locale=audience.locale, tz=audience.tz)
+        _post(
+            session,
+            nomination,
+            hr_key(nomination.id),
+            message,
+            now,
+            channel=audience.hr_channel,
+            **fallback,
+        )
         return
     for person in deciders:
         tr = audience.tr(person)

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from bot.blocks.reward import kudos_dm, kudos_post
+from bot.channel_access import reroute_marker
 from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
 from bot.scheduler import zone_of
@@ -55,7 +56,13 @@ def announce_kudos(
 ) -> None:
     """The channel post in the organisation's language, each DM in its recipient's."""
     if channel:
-        payload = {"channel": channel, **kudos_post(Translator(org_locale), kudos)}
+        payload = {
+            "channel": channel,
+            **kudos_post(Translator(org_locale), kudos),
+            # refused by the channel (private and Kinerja not invited, archived): HR is told
+            # what to do; the recipients still get their DMs below
+            **reroute_marker("kudos", locale=org_locale, tz=org_tz),
+        }
         enqueue(
             session,
             team_id=kudos.team_id,

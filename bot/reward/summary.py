@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -17,8 +18,9 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.reward import summary_message
+from bot.channel_access import hr_people, reroute_marker, warn_unreachable
 from bot.erasure_marks import not_erased
-from bot.i18n import Translator
+from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
 from bot.reward.kudos import by_value_order
 from bot.reward.settings import FALLBACK_TZ, recognition_settings
@@ -144,8 +146,37 @@ def kudos_monthly_summary(ctx: TickContext) -> int:
     summary = monthly_summary(ctx.session, team_id, month, tz=ctx.settings.default_tz)
     if summary.empty:
         return 0  # nothing to celebrate: no post (respect attention), and claimed all the same
-    tr = Translator(ctx.settings.default_locale)
-    message = summary_message(
+    key = f"kudos:summary:{month:%Y-%m}"
+    if not _channel_usable(ctx, settings.channel):
+        # Kinerja cannot post there: HR was told what to do; each of them gets the summary.
+        for person in hr_people(ctx.session, team_id):
+            tr = Translator(resolve_locale(person.locale, ctx.settings.default_locale))
+            enqueue(
+                ctx.session,
+                team_id=team_id,
+                key=f"{key}:dm:{person.id}",
+                method="chat.postMessage",
+                payload={"channel": person.slack_id, **_message(tr, summary)},
+                now=ctx.now,
+            )
+        return 1
+    marker = reroute_marker(
+        "recognition", locale=ctx.settings.default_locale, tz=ctx.settings.default_tz
+    )
+    message = _message(Translator(ctx.settings.default_locale), summary)
+    enqueue(
+        ctx.session,
+        team_id=team_id,
+        key=key,
+        method="chat.postMessage",
+        payload={"channel": settings.channel, **message, **marker},
+        now=ctx.now,
+    )
+    return 1
+
+
+def _message(tr: Translator, summary: MonthlySummary) -> dict[str, Any]:
+    return summary_message(
         tr,
         summary.month,
         total=summary.total,
@@ -154,15 +185,27 @@ def kudos_monthly_summary(ctx: TickContext) -> int:
         by_value=summary.by_value,
         top=summary.top,
     )
-    enqueue(
+
+
+def _channel_usable(ctx: TickContext, channel: str) -> bool:
+    """Checked with Slack when the summary is due; a channel Kinerja cannot post in gets HR
+    a warning (once a day) and is not used."""
+    from bot.reporting.tasks import channel_checker_for
+
+    checker = channel_checker_for(ctx.settings)
+    if checker is None:
+        return True
+    state = checker.check(channel, post_files=False)
+    warn_unreachable(
         ctx.session,
-        team_id=team_id,
-        key=f"kudos:summary:{month:%Y-%m}",
-        method="chat.postMessage",
-        payload={"channel": settings.channel, **message},
+        ctx.workspace.team_id,
+        state,
+        "recognition",
+        default_locale=ctx.settings.default_locale,
+        org_tz=ctx.settings.default_tz,
         now=ctx.now,
     )
-    return 1
+    return state.ok
 
 
 TICK_TASKS[JOB] = kudos_monthly_summary

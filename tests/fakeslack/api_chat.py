@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from .api_channels import check_post
 from .blocks import validate_blocks
 from .models import ApiError, JsonDict, Message, int_arg, opt_str, paginate, req_str, truthy
 
@@ -119,6 +120,7 @@ def _replies(st: SlackState, channel: str) -> dict[str, list[Message]]:
 
 def chat_post_message(st: SlackState, args: JsonDict) -> JsonDict:
     channel = st.resolve_channel(opt_str(args, "channel"))
+    check_post(st, channel)
     text, blocks = _content(args)
     metadata = _metadata(args)
     thread_ts = opt_str(args, "thread_ts")
@@ -141,6 +143,7 @@ def chat_post_message(st: SlackState, args: JsonDict) -> JsonDict:
 
 def chat_update(st: SlackState, args: JsonDict) -> JsonDict:
     channel = st.resolve_channel(opt_str(args, "channel"))
+    check_post(st, channel)
     message = _find(st, channel, opt_str(args, "ts"), "message_not_found")
     text, blocks, metadata = _text(args), _blocks(args), _metadata(args)
     if text is None and blocks is None and args.get("attachments") is None:

@@ -12,6 +12,7 @@ import secrets
 import time
 from typing import TYPE_CHECKING
 
+from .api_channels import check_file
 from .blocks import validate_view
 from .models import ApiError, JsonDict, int_arg, opt_str, req_str
 
@@ -192,6 +193,8 @@ def files_complete_upload_external(st: SlackState, args: JsonDict) -> JsonDict:
     channel_id = opt_str(args, "channel_id")
     channels = [st.resolve_channel(channel_id)] if channel_id else []
     channels += [st.resolve_channel(c) for c in str(args.get("channels") or "").split(",") if c]
+    for channel in channels:
+        check_file(st, channel)
     wanted = []
     for item in items:
         upload = st.uploads.get(str(item.get("id"))) if isinstance(item, dict) else None

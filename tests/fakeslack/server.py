@@ -24,13 +24,18 @@ from types import TracebackType
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
-from . import api_chat, api_users, api_views
+from . import api_channels, api_chat, api_users, api_views
 from .blocks import validate_blocks
 from .models import ApiError, Call, Fault, JsonDict, opt_str
 from .state import SlackState
 
 Handler = Callable[[SlackState, JsonDict], JsonDict]
-METHODS: dict[str, Handler] = {**api_users.METHODS, **api_chat.METHODS, **api_views.METHODS}
+METHODS: dict[str, Handler] = {
+    **api_users.METHODS,
+    **api_chat.METHODS,
+    **api_views.METHODS,
+    **api_channels.METHODS,
+}
 
 # Arguments slack_sdk sends as JSON strings in form bodies; decoded so handlers and tests see
 # objects (`call.args["blocks"][0]["type"]`).

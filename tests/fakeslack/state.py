@@ -78,6 +78,7 @@ class SlackState:
         self._last_ts_us = 0
         self._bucket: TokenBucket | None = None
         self.users: dict[str, JsonDict] = {}
+        self.channels: dict[str, JsonDict] = {}  # declared with add_channel (api_channels.py)
         self._clear()
 
     def _clear(self) -> None:
@@ -136,6 +137,25 @@ class SlackState:
         with self._lock:
             self.users[id] = user
         return dict(user)
+
+    def add_channel(
+        self,
+        id: str,
+        name: str,
+        *,
+        private: bool = False,
+        member: bool = True,
+        archived: bool = False,
+    ) -> None:
+        """Declare a channel (or change one: invite the bot with member=True)."""
+        with self._lock:
+            self.channels[id] = {
+                "id": id,
+                "name": name,
+                "is_private": private,
+                "is_member": member,
+                "is_archived": archived,
+            }
 
     def new_trigger_id(self, user_id: str | None = None, view_id: str | None = None) -> str:
         """A fresh trigger id; `view_id` ties a later views.push to that modal's stack."""
