@@ -1,8 +1,8 @@
 """Ack-latency benchmark (issue 8, benchmarks 1 and 4): how fast Kinerja answers Slack.
 
-The real app (bot.app.create_app + bot.web.make_wsgi_app on waitress, 8 threads, SystemClock)
-runs in a process of its own against the fake Slack of the test suite (another process) and a
-database of 10,000 employees, 30,000 goals and 500,000 check-ins. A load generator in this
+The real app (bot.shell.app.create_app + bot.shell.web.make_wsgi_app on waitress, 8 threads,
+SystemClock) runs in a process of its own against the fake Slack of the test suite (another
+process) and a database of 10,000 employees, 30,000 goals and 500,000 check-ins. A load generator in this
 process sends 2,000 signed requests at concurrency 10 — `/kinerja help`, `/kinerja goal`, a
 check-in submission and an Acknowledge click, a quarter each (bench/ack_requests.py) — and
 times each one from sending it to receiving the HTTP response: the ack. The same requests then
@@ -60,7 +60,7 @@ from storage.models import Employee  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 TARGET_P99_MS = 300.0
 TARGET_RATIO = 1.5
-# A quarter of the people have their App Home open: they check in from it (bot/home_watch.py).
+# A quarter of the people have their App Home open: they check in from it (bot/org/home_watch.py).
 WATCHING = 0.25
 
 

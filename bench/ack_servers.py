@@ -100,12 +100,12 @@ def serve(kind: str, database_url: str, api_url: str) -> None:
     from slack_sdk import WebClient
     from waitress.server import create_server
 
-    from bot.app import create_app, register_workspace
     from bot.clock import SystemClock
     from bot.config import load_settings
-    from bot.services import Services
-    from bot.slack_client import make_web_client
-    from bot.web import make_wsgi_app, server_options
+    from bot.shell.app import create_app, register_workspace
+    from bot.shell.web import make_wsgi_app, server_options
+    from bot.slack.client import make_web_client
+    from bot.slack.services import Services
 
     env = {
         "SLACK_BOT_TOKEN": TOKEN,

@@ -1,9 +1,9 @@
 """Prompt fan-out benchmark (issue 8, benchmark 2): check-in prompts through the outbox.
 
 N check-in prompts (one DM each, Block Kit with a button) are enqueued as outbox rows exactly as
-the scheduler would, then the app's own sender (`bot.runtime.make_sender`, real clock, settings
-from the environment) delivers them to the fake Slack of the test suite, which adds `--latency`
-seconds to every call and caps `chat.postMessage` workspace-wide at `--cap` messages per second
+the scheduler would, then the app's own sender (`bot.shell.runtime.make_sender`, real clock,
+settings from the environment) delivers them to the fake Slack of the test suite, which adds
+`--latency` seconds to every call and caps `chat.postMessage` workspace-wide at `--cap` messages per second
 (a token bucket; beyond it, HTTP 429 with Retry-After). Reported: messages accepted per second
 as a fraction of the cap (target >= 0.9), the 429s received, and that every key arrived exactly
 once. In the same run a plain loop (one `chat_postMessage` after another, slack_sdk's
@@ -58,9 +58,9 @@ from bench.harness import (  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
 from bot.outbox import METADATA_EVENT_TYPE, enqueue  # noqa: E402
-from bot.runtime import make_sender  # noqa: E402
-from bot.sender import DrainStats, OutboxSender  # noqa: E402
-from bot.services import Services  # noqa: E402
+from bot.shell.runtime import make_sender  # noqa: E402
+from bot.slack.sender import DrainStats, OutboxSender  # noqa: E402
+from bot.slack.services import Services  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import OutboxMessage, OutboxStatus, Workspace  # noqa: E402
 

@@ -1,5 +1,5 @@
 """`python -m bot` behaves exactly like the `kinerja` console script."""
 
-from bot.cli import main
+from bot.shell.cli import main
 
 raise SystemExit(main())

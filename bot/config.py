@@ -45,7 +45,7 @@ class Settings:
     outbox_max_attempts: int
     slack_rate_per_second: float
     log_level: str
-    # HTTP mode: the largest request body accepted (bot/request_guard.py).
+    # HTTP mode: the largest request body accepted (bot/slack/request_guard.py).
     max_request_bytes: int = 1024 * 1024
 
     @property

@@ -2,7 +2,7 @@
 
 A handler or the scheduler never calls `chat.postMessage` for a state change directly: it calls
 `enqueue` inside the session that changes the state. If the transaction rolls back, no message
-exists; if it commits, the sender (bot/sender.py) delivers it exactly once, however often the
+exists; if it commits, the sender (bot/slack/sender.py) delivers it exactly once, however often the
 process crashes or Slack fails. The idempotency key is unique per workspace, so enqueueing the
 same key twice (a retried event, a second tick in the same minute) is a no-op.
 """

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from bot.blocks.help import help_message
 from bot.blocks.people import org_message, profile_message
 from bot.command_catalog import Subcommand, find
-from bot.directory import employee_by_slack_id
-from bot.erasure_marks import is_marked_erased
 from bot.i18n import Translator
-from bot.organisation import org_summary, profile_of
+from bot.org.directory import employee_by_slack_id
+from bot.org.erasure_marks import is_marked_erased
+from bot.org.overview import org_summary, profile_of
 from bot.permissions import can, role_of
-from bot.services import Services
+from bot.slack.services import Services
 from handlers.people import acting_employee
 from storage.models import Employee
 

@@ -14,9 +14,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import HomeContext, home_view
-from bot.directory import employee_by_slack_id
-from bot.home_watch import note_home_opened, open_worth_noting, watching_home
-from bot.services import Services
+from bot.org.directory import employee_by_slack_id
+from bot.org.home_watch import note_home_opened, open_worth_noting, watching_home
+from bot.slack.services import Services
 from handlers.people import acting_employee
 from storage.models import Employee
 
@@ -27,7 +27,7 @@ def publish_home(
     services: Services, client: WebClient, team_id: str, user_id: str, *, opened: bool = False
 ) -> None:
     """Build and publish one Home: always when its owner has just `opened` it (and the opening
-    is remembered), after a change only if they opened it lately (bot/home_watch.py).
+    is remembered), after a change only if they opened it lately (bot/org/home_watch.py).
 
     Building reads a lot and writes nothing, so it runs in a read-only session that does not
     hold SQLite's write lock while it works; only someone Kinerja has never met is first added

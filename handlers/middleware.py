@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.command_catalog import find
-from bot.request_replay import ReplayMemory
-from bot.services import Services
+from bot.slack.replay import ReplayMemory
+from bot.slack.services import Services
 from storage.models import ProcessedEvent, Workspace
 
 log = logging.getLogger(__name__)

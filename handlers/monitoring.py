@@ -50,8 +50,8 @@ from bot.monitoring import (
     submit_checkin,
 )
 from bot.permissions import Action, PermissionDenied, can
-from bot.scheduler import zone_of
-from bot.services import Services
+from bot.slack.services import Services
+from bot.ticks import zone_of
 from handlers import monitoring_admin
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee

@@ -27,7 +27,7 @@ from bot.monitoring import (
 from bot.monitoring.obstacles import set_escalation_days
 from bot.monitoring.schedule import reset_team_schedule
 from bot.permissions import Action, PermissionDenied, can
-from bot.services import Services
+from bot.slack.services import Services
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee
 from storage.models import Team

@@ -52,7 +52,7 @@ from bot.reward.nominations import (
     nominate,
 )
 from bot.reward.reward_types import reward_types, type_name
-from bot.services import Services
+from bot.slack.services import Services
 from handlers.people import acting_employee
 from handlers.slack_calls import open_view, tell_clicker
 from storage.models import Employee

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.directory import ensure_employee
-from bot.services import Services
+from bot.org.directory import ensure_employee
+from bot.slack.services import Services
 from storage.models import Employee
 
 

@@ -51,8 +51,8 @@ from bot.planning import (
     update_key_result,
 )
 from bot.planning.progress import may_update, set_goal_progress, sets_progress_by_hand
-from bot.scheduler import zone_of
-from bot.services import Services
+from bot.slack.services import Services
+from bot.ticks import zone_of
 from handlers import planning_modal
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee

@@ -49,7 +49,7 @@ from bot.planning import (
     edit_goal,
     get_goal,
 )
-from bot.services import Services
+from bot.slack.services import Services
 from handlers.people import acting_employee
 from handlers.slack_calls import publish_homes
 from storage.goals import GoalLevel

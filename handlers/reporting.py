@@ -20,9 +20,9 @@ from bot.blocks.reporting_team import manager_digest_message
 from bot.permissions import Action, PermissionDenied, can
 from bot.reporting import export_for, report_for
 from bot.reporting.export import record_export
-from bot.reporting_slack import SlackFileSender
-from bot.scheduler import zone_of
-from bot.services import Services
+from bot.slack.files import SlackFileSender
+from bot.slack.services import Services
+from bot.ticks import zone_of
 from handlers.commands import CommandRequest, subcommand
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ from bot.blocks.review_home import OPEN_CYCLE, review_list
 from bot.blocks.review_inputs import notice_modal
 from bot.blocks.review_modals import discuss_modal, manager_modal, self_modal
 from bot.blocks.text import escape
-from bot.directory import employee_by_slack_id
 from bot.i18n import Translator
+from bot.org.directory import employee_by_slack_id
 from bot.permissions import Action, PermissionDenied, can
 from bot.review import (
     ReviewAction,
@@ -42,7 +42,7 @@ from bot.review import (
     reopen_self_review,
     team_options,
 )
-from bot.services import Services
+from bot.slack.services import Services
 from handlers import review_modals
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee

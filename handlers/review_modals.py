@@ -43,8 +43,8 @@ from bot.review import (
     write_manager_review,
 )
 from bot.review.dates import local_today
-from bot.scheduler import zone_of
-from bot.services import Services
+from bot.slack.services import Services
+from bot.ticks import zone_of
 from handlers.people import acting_employee
 from storage.models import Employee
 from storage.reviews import Review

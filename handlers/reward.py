@@ -51,8 +51,8 @@ from bot.blocks.reward_modals import (
     settings_modal,
 )
 from bot.blocks.text import escape
-from bot.directory import employee_by_slack_id, ensure_employee, fetch_member, is_bot
 from bot.i18n import Translator
+from bot.org.directory import employee_by_slack_id, ensure_employee, fetch_member, is_bot
 from bot.permissions import Action, PermissionDenied, can
 from bot.reward.errors import RewardRejected
 from bot.reward.kudos import give_kudos, kudos_left_today, resolve_recipients
@@ -70,7 +70,7 @@ from bot.reward.settings import (
     update_recognition_settings,
 )
 from bot.reward.values import active_values, all_values, parse_values_text
-from bot.services import Services
+from bot.slack.services import Services
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee
 from storage.kudos import KudosSource

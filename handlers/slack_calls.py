@@ -3,7 +3,7 @@ clicker something and republishing App Homes. A failure is logged and swallowed:
 action is already saved, and a missed modal or stale Home must not turn it into an error.
 
 A modal is opened at once (its trigger id lives 3 seconds); Homes are queued behind the
-requests still waiting for their ack and merged per person (bot/after_ack.py)."""
+requests still waiting for their ack and merged per person (bot/slack/after_ack.py)."""
 
 from __future__ import annotations
 

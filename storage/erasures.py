@@ -3,7 +3,7 @@
 `erase_person` anonymises a person's row (bot/reporting/erase.py), so nothing stored says who
 they were — which alone would let the next directory sync create them again from Slack. An
 `ErasedPerson` row therefore keeps a keyed hash of (workspace, Slack id) that the sync, request
-handling and the org import check before adding anyone; bot/erasure_marks.py explains the key.
+handling and the org import check before adding anyone; bot/org/erasure_marks.py explains the key.
 """
 
 from __future__ import annotations

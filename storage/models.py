@@ -100,7 +100,7 @@ class Employee(Base):
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     away_until: Mapped[date | None] = mapped_column(Date)
-    # Last time Slack said this person opened their App Home (see bot/home_watch.py).
+    # Last time Slack said this person opened their App Home (see bot/org/home_watch.py).
     home_opened_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -149,7 +149,7 @@ class HandledRequest(Base):
     """A signed slash command or interaction already handled, known by its signature (which
     covers its timestamp and body). The same request again while its timestamp still passes
     the 5-minute check is a replay: acknowledged, not run (handlers/middleware.py). The tick
-    forgets rows once no such request could pass that check any more (bot/request_replay.py)."""
+    forgets rows once no such request could pass that check any more (bot/slack/replay.py)."""
 
     __tablename__ = "handled_requests"
     __table_args__ = (UniqueConstraint("team_id", "signature"),)

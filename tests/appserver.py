@@ -10,12 +10,12 @@ from typing import Any
 
 from waitress.server import create_server
 
-from bot.app import create_app, register_workspace
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
-from bot.services import Services
-from bot.slack_client import make_web_client
-from bot.web import make_wsgi_app, server_options
+from bot.shell.app import create_app, register_workspace
+from bot.shell.web import make_wsgi_app, server_options
+from bot.slack.client import make_web_client
+from bot.slack.services import Services
 from storage.db import Database
 from tests.fakeslack import FakeSlack
 from tests.signed import SlackRequests

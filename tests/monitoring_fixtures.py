@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import bot.scheduler as scheduler
 import bot.scheduler_tasks  # noqa: F401  (registers every cycle's tasks before we pick ours)
+import bot.ticks as scheduler
 from bot.config import Settings
-from bot.scheduler import TickReport
+from bot.ticks import TickReport
 from storage.db import Database
 from storage.models import Employee, OutboxMessage, Team
 

@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import scheduler
+from bot import ticks as scheduler
 from bot.config import Settings
 from bot.review import CycleInput, ReviewInput, create_cycle
 from bot.review.cycles import CycleResult

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import FixedClock
+from bot.org.settings import set_setting
 from bot.reward.settings import CHANNEL_KEY, DAILY_CAP_KEY, MONTHLY_SUMMARY_KEY
-from bot.sender import DrainStats, OutboxSender
-from bot.workspace_settings import set_setting
+from bot.slack.sender import DrainStats, OutboxSender
 from storage.db import Database
 from storage.models import Employee, OutboxMessage
 from tests.conftest import BOT_TOKEN, TEAM_ID

@@ -12,7 +12,7 @@ Environment: DATABASE_URL, SLACK_API_URL, SLACK_BOT_TOKEN as for the app, and
   SENDER_CONCURRENCY (4), SENDER_BATCH_SIZE (20),
   SENDER_READY_FILE: created once imports are done; SENDER_GO_FILE: then wait for this file
   to exist before starting, so two processes start together,
-  SENDER_TICK_FROM + SENDER_TICK_MINUTES: first run `bot.scheduler.tick` for that many minutes
+  SENDER_TICK_FROM + SENDER_TICK_MINUTES: first run `bot.ticks.tick` for that many minutes
   from that ISO time, with one task registered that claims each minute and enqueues a message.
 It drains until no row is pending or sending, then prints one JSON line with its counts.
 """
@@ -31,8 +31,8 @@ from sqlalchemy import func, select
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.outbox import enqueue
-from bot.scheduler import TICK_TASKS, TickContext, claim_run, tick
-from bot.sender import OutboxSender
+from bot.slack.sender import OutboxSender
+from bot.ticks import TICK_TASKS, TickContext, claim_run, tick
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus
 

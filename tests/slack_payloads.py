@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.clock import Clock
-from bot.sender import OutboxSender
+from bot.slack.sender import OutboxSender
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.appserver import RunningApp

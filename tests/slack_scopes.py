@@ -86,7 +86,7 @@ EVENT_SCOPES: dict[str, frozenset[str]] = {
 }
 
 # Files whose `api_call(method, …)` takes the method from data, and the methods that can be.
-DYNAMIC_CALLS: dict[str, frozenset[str]] = {"bot/sender_delivery.py": SUPPORTED_METHODS}
+DYNAMIC_CALLS: dict[str, frozenset[str]] = {"bot/slack/delivery.py": SUPPORTED_METHODS}
 
 
 @dataclass

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from bot.after_ack import AfterAck
+from bot.slack.after_ack import AfterAck
 
 
 def test_a_task_queued_twice_runs_once_with_the_newer_work() -> None:

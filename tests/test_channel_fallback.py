@@ -16,15 +16,15 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-import bot.scheduler as scheduler
 import bot.scheduler_tasks  # noqa: F401  (registers the tasks before we pick ours)
+import bot.ticks as scheduler
 from bot.blocks.reporting import as_plain_text
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.reward.kudos import give_kudos
-from bot.runtime import check_channels
-from bot.sender import OutboxSender
-from bot.services import Services
+from bot.shell.runtime import check_channels
+from bot.slack.sender import OutboxSender
+from bot.slack.services import Services
 from storage.db import Database
 from storage.kudos import KudosSource
 from storage.models import AuditLog, Employee, OutboxMessage
@@ -172,7 +172,7 @@ def test_kinerja_digest_prints_the_advice_and_delivers_by_dm(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
+    from bot.shell.cli import main
 
     fake_slack.add_channel(HR_CHANNEL, "hr-private", private=True, member=False)
     for name, value in {

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.scheduler import tick
+from bot.ticks import tick
 from storage.checkins import Checkin
 from storage.db import Database
 from storage.models import Employee

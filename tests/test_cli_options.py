@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from bot.clock import FixedClock
+from bot.shell.cli import main
 from storage.db import Database
 from tests.fakeslack import FakeSlack
 from tests.review_fixtures import TEAM_ID, make_org

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import FixedClock
-from bot.directory import (
+from bot.org.directory import (
     SyncReport,
     employee_by_slack_id,
     ensure_employee,

@@ -64,7 +64,7 @@ def superuser(db: Database) -> bool:
 
 
 def erase(database_url: str, monkeypatch: pytest.MonkeyPatch, *extra: str) -> None:
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["person", "erase", "UEKO", "--yes", *extra]) == 0

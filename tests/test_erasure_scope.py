@@ -55,7 +55,7 @@ def test_erasing_a_manager_keeps_what_belongs_to_others_and_says_so(
     seeded: Seeded, db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    from bot.cli import main
+    from bot.shell.cli import main
 
     with db.session() as session:
         what_maya_wrote(session, seeded)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.reporting import as_plain_text, hr_digest_message
 from bot.clock import FixedClock
-from bot.directory import ensure_employee, sync_directory
-from bot.erasure_marks import is_marked_erased, unmark_erased
 from bot.i18n import Translator
-from bot.org_import import import_org, render_org_tree
+from bot.org.csv_import import import_org, render_org_tree
+from bot.org.directory import ensure_employee, sync_directory
+from bot.org.erasure_marks import is_marked_erased, unmark_erased
 from bot.reporting import PersonNotFound, erase_person, export_person, hr_figures
 from bot.reward.summary import monthly_summary
 from storage.db import Database
@@ -147,7 +147,7 @@ def cli_env(
 def test_kinerja_person_erase_warns_keeps_them_out_and_restore_re_adds(
     cli_env: None, capsys: pytest.CaptureFixture[str], db: Database
 ) -> None:
-    from bot.cli import main
+    from bot.shell.cli import main
 
     assert main(["person", "erase", "UEKO"]) == 2
     out, err = capsys.readouterr()
@@ -190,7 +190,7 @@ def test_kinerja_person_erase_warns_keeps_them_out_and_restore_re_adds(
 def test_erasing_someone_who_left_slack_says_so(
     cli_env: None, capsys: pytest.CaptureFixture[str], fake_slack: FakeSlack
 ) -> None:
-    from bot.cli import main
+    from bot.shell.cli import main
 
     fake_slack.add_user(id="UEKO", name="eko", real_name="Eko", deleted=True)
     assert main(["person", "erase", "UEKO", "--yes"]) == 0
@@ -205,7 +205,7 @@ def test_restore_without_slack_waits_for_the_sync(
     seeded: Seeded, db: Database, clock: FixedClock, database_url: str,
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["person", "erase", "UEKO", "--yes"]) == 0

@@ -145,7 +145,7 @@ def test_the_cli_exports_what_hr_gets_unless_asked_for_everything(
     seeded: Seeded, database_url: str, db: Database, monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert main(["export", "--out", str(tmp_path / "hr")]) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import FixedClock
-from bot.home_watch import (
+from bot.org.home_watch import (
     NOTE_EVERY,
     WATCH_FOR,
     note_home_opened,

@@ -50,7 +50,7 @@ def test_scopes_cover_the_calls_the_code_makes() -> None:
 
 
 def test_scopes_for_checking_channels_before_posting() -> None:
-    """bot/channel_check.py asks `conversations.info` about the HR and recognition channels:
+    """bot/slack/channel_check.py asks `conversations.info` about the HR and recognition channels:
     `channels:read` answers for a public channel, `groups:read` for a private one."""
     scopes = set(_manifest()["oauth_config"]["scopes"]["bot"])
     assert {"channels:read", "groups:read"} <= scopes

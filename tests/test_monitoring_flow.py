@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.planning import goal_progress
-from bot.scheduler import tick
+from bot.ticks import tick
 from storage.checkins import Checkin, CheckinKeyResultUpdate, CheckinSchedule, Obstacle
 from storage.db import Database
 from storage.goals import Goal, GoalEvent, KeyResult

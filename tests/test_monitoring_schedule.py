@@ -400,7 +400,7 @@ def test_cli_shows_and_sets_schedules_and_ticks_in_time(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     with db.session() as session:

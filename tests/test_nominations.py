@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from bot.clock import FixedClock
+from bot.org.settings import set_setting
 from bot.permissions import PermissionDenied
 from bot.reward.errors import NominationRejected, SettingsRejected
 from bot.reward.nomination_notify import Audience
@@ -35,7 +36,6 @@ from bot.reward.reward_types import (
     type_name,
     types_to_text,
 )
-from bot.workspace_settings import set_setting
 from storage.db import Database
 from storage.models import Employee
 from storage.nominations import Nomination

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.org_import import ImportProblem, ImportResult, import_org, render_org_tree
+from bot.org.csv_import import ImportProblem, ImportResult, import_org, render_org_tree
 from storage.db import Database
 from storage.models import AuditLog, Employee, Team
 from tests.fakeslack import FakeSlack

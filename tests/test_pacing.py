@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from bot.pacing import Pacer
+from bot.slack.pacing import Pacer
 
 
 class FakeTime:

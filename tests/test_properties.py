@@ -43,8 +43,8 @@ from bot.monitoring import (
     submit_checkin,
 )
 from bot.monitoring.summary import summary_of
-from bot.org_import import import_org
-from bot.organisation import profile_of
+from bot.org.csv_import import import_org
+from bot.org.overview import profile_of
 from bot.planning import (
     GoalInput,
     KeyResultInput,
@@ -55,8 +55,8 @@ from bot.planning import (
     request_changes,
 )
 from bot.planning.forms import clean_text
-from bot.scheduler import zone_of
-from bot.services import Services
+from bot.slack.services import Services
+from bot.ticks import zone_of
 from handlers.commands import handle_kinerja
 from storage.checkins import ObstacleStatus
 from storage.db import Database

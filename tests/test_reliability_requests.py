@@ -18,10 +18,10 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select, text
 
 from bot.clock import FixedClock
-from bot.directory import SyncReport, employee_by_slack_id, sync_directory
 from bot.monitoring import CheckinAnswers, submit_checkin
+from bot.org.directory import SyncReport, employee_by_slack_id, sync_directory
 from bot.planning import create_goal
-from bot.scheduler import tick
+from bot.ticks import tick
 from storage.checkins import Checkin
 from storage.db import Database
 from storage.goals import Goal

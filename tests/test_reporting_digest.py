@@ -14,14 +14,14 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-import bot.scheduler as scheduler
 import bot.scheduler_tasks  # noqa: F401  (registers the tasks before we pick ours)
+import bot.ticks as scheduler
 from bot.blocks.reporting import as_plain_text
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.reporting.digest import CHART_JOB
 from bot.reporting.tasks import set_digest_schedule
-from bot.sender import OutboxSender
+from bot.slack.sender import OutboxSender
 from storage.db import Database
 from storage.models import AuditLog, Employee, JobRun, OutboxMessage
 from tests.appserver import settings_for
@@ -247,7 +247,7 @@ def test_kinerja_digest_dry_run_prints_and_send_posts(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Any,
 ) -> None:
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("KINERJA_DEFAULT_LOCALE", "id")

@@ -16,6 +16,7 @@ from sqlalchemy import JSON, String, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.org.settings import set_setting
 from bot.outbox import enqueue
 from bot.reporting import (
     PersonNotFound,
@@ -26,7 +27,6 @@ from bot.reporting import (
 )
 from bot.reporting.export_scope import ExportScope
 from bot.reward.kudos import give_kudos
-from bot.workspace_settings import set_setting
 from storage.checkins import Checkin, CheckinPrompt, CheckinReply
 from storage.db import Database
 from storage.goals import Goal, GoalEvent
@@ -99,7 +99,7 @@ def test_kinerja_export_writes_the_files(
     seeded: Seeded, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     out = tmp_path / "export"
@@ -224,7 +224,7 @@ def test_kinerja_person_export_and_erase(
     seeded: Seeded, database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     out = tmp_path / "eko.json"

@@ -19,7 +19,7 @@ from bot.monitoring.schedule import load_schedules
 from bot.planning import goal_progress
 from bot.reporting import DigestFigures, goals_at_risk, hr_figures, manager_figures
 from bot.reporting.periods import report_window
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.db import Database
 from storage.goals import Goal
 from storage.models import Workspace

@@ -22,14 +22,14 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.config import ConfigError, load_settings
-from bot.request_guard import DEFAULT_MAX_BODY
-from bot.web import make_wsgi_app
+from bot.shell.web import make_wsgi_app
+from bot.slack.request_guard import DEFAULT_MAX_BODY
 from storage.db import Database
 from tests.appserver import RunningApp, settings_for, start_app
 from tests.fakeslack import FakeSlack
 from tests.signed import signature
 
-GUARD = "bot.request_guard"
+GUARD = "bot.slack.request_guard"
 
 
 def raw_post(

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
-from bot.request_replay import REMEMBER_FOR
-from bot.scheduler import tick
+from bot.slack.replay import REMEMBER_FOR
+from bot.ticks import tick
 from storage.db import Database
 from storage.kudos import Kudos
 from storage.models import HandledRequest

@@ -191,7 +191,7 @@ def test_the_cli_opens_lists_and_closes_cycles(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
+    from bot.shell.cli import main
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("KINERJA_DEFAULT_LOCALE", "en")  # the default questions' language

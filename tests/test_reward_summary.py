@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot.clock import FixedClock
 from bot.reward.kudos import give_kudos
 from bot.reward.summary import first_working_day, monthly_summary
-from bot.scheduler import tick
+from bot.ticks import tick
 from storage.db import Database
 from storage.kudos import KudosSource
 from storage.models import Employee, OutboxMessage

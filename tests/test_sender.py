@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 
 from bot.clock import FixedClock, SystemClock
 from bot.outbox import METADATA_EVENT_TYPE, enqueue
-from bot.sender import Claim, OutboxSender, backoff_seconds
-from bot.sender_delivery import Outcome, classify
+from bot.slack.delivery import Outcome, classify
+from bot.slack.sender import Claim, OutboxSender, backoff_seconds
 from storage.db import Database
 from storage.models import OutboxMessage
 from tests.conftest import BOT_TOKEN, TEAM_ID

@@ -56,7 +56,7 @@ def test_kinerja_digest_dry_run_prints_plain_text(
     db: Database, workspace: str, database_url: str, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str], locale: str,
 ) -> None:  # fmt: skip
-    from bot.cli import main
+    from bot.shell.cli import main
 
     with db.session() as session:
         seed(session)

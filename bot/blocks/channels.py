@@ -9,7 +9,7 @@ from bot.blocks.text import context, escape, section
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
-    from bot.channel_access import About, ChannelState
+    from bot.org.channels import About, ChannelState
 
 
 def channel_ref(state: ChannelState) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.blocks.text import context, escape, header, section
 from bot.i18n import Translator
-from bot.organisation import OrgSummary, Profile
+from bot.org.overview import OrgSummary, Profile
 
 
 def profile_message(tr: Translator, profile: Profile) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from bot.planning import (
     team_goals,
 )
 from bot.planning.rollup import rollup_progress
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.goals import Goal, GoalStatus
 
 NEW_GOAL = "planning_home_new_goal"

@@ -11,7 +11,7 @@ from bot.blocks.reward import GIVE_ACTION, mention, quote, safe_label
 from bot.blocks.text import button, context, header, section
 from bot.reward.kudos import kudos_received, received_by_value
 from bot.reward.settings import FALLBACK_TZ
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 
 RECENT = 5
 QUOTE_LIMIT = 600

@@ -15,7 +15,7 @@ from bot import audit
 from bot.config import Settings
 from bot.monitoring.errors import MonitoringValidationError
 from bot.permissions import Action, require
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.models import Employee
 
 MAX_AHEAD = timedelta(days=365)

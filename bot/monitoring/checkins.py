@@ -41,7 +41,7 @@ from bot.planning import (
 )
 from bot.planning.forms import clean_text
 from bot.planning.progress import progress_of
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.checkins import (
     Checkin,
     CheckinGoalUpdate,

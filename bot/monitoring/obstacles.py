@@ -22,9 +22,9 @@ from bot.monitoring import notify
 from bot.monitoring.errors import MonitoringValidationError, NotFound
 from bot.monitoring.periods import is_working_day, within_working_hours
 from bot.monitoring.rules import require_obstacle_change
+from bot.org.settings import get_setting, set_setting
 from bot.permissions import Action, require
-from bot.scheduler import TickContext, zone_of
-from bot.workspace_settings import get_setting, set_setting
+from bot.ticks import TickContext, zone_of
 from storage.checkins import Checkin, Obstacle, ObstacleStatus
 from storage.models import Employee
 

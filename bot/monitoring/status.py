@@ -16,7 +16,7 @@ from bot.monitoring.obstacles import open_obstacles_of, team_open_obstacles
 from bot.monitoring.periods import Period, moments
 from bot.monitoring.schedule import schedule_for
 from bot.permissions import Action, require
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.checkins import Checkin, Obstacle
 from storage.models import Employee
 

@@ -1,7 +1,7 @@
 """Reporting: HR's weekly digest with a chart, managers' digests, reports on demand, exports,
 and personal-data rights (access and erasure).
 
-No Slack here (the file uploads are in bot/reporting_slack.py). The figures are built with a
+No Slack here (the file uploads are in bot/slack/files.py). The figures are built with a
 fixed number of grouped queries whatever the head count (bot/reporting/figures.py, team.py);
 HR's figures hold counts and names, never review text or check-in answers; a manager's are cut
 to their direct reports in SQL. The weekly job is registered in bot/reporting/tasks.py.

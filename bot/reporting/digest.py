@@ -30,22 +30,22 @@ from bot import audit
 from bot.blocks.monitoring import period_key_label
 from bot.blocks.reporting import hr_digest_message
 from bot.blocks.reporting_team import manager_digest_message
-from bot.channel_access import reroute_marker
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
+from bot.org.channels import reroute_marker
 from bot.outbox import enqueue
 from bot.reporting.chart import ChartData, chart_data, render_chart
 from bot.reporting.figures import DigestFigures
 from bot.reporting.goals import GoalAtRisk
 from bot.reporting.team import manager_figures
-from bot.scheduler import claim_run, zone_of
+from bot.ticks import claim_run, zone_of
 from storage.models import AuditLog, Employee, JobRun, Role
 
 log = logging.getLogger(__name__)
 
 CHART_JOB = "digest_chart"
 PENDING, UPLOADED, FAILED = "digest.chart_pending", "digest.chart_uploaded", "digest.chart_failed"
-# The channel refused the digest; its chart went with the DM copies (bot/channel_access.py).
+# The channel refused the digest; its chart went with the DM copies (bot/org/channels.py).
 REROUTED = "digest.chart_rerouted"
 MAX_ATTEMPTS = 3
 RETRY_HOURS = 24
@@ -53,7 +53,7 @@ RETRY_HOURS = 24
 
 class FileSender(Protocol):
     """Uploads a file to a channel, or to a person's DM (`user`); the Slack side lives in
-    bot/reporting_slack.py so that this package imports nothing from Slack."""
+    bot/slack/files.py so that this package imports nothing from Slack."""
 
     def send_file(
         self,

@@ -4,7 +4,7 @@ What is removed and what is kept is described in bot/reporting/personal_data.py.
 matters: what the person wrote is collected first (to recognise it when Slack payloads quote
 it), then replaced; outbox rows about them are purged before any text is rewritten; then their
 identifiers are replaced everywhere else; their employee row goes last, and a mark
-(bot/erasure_marks.py) keeps the directory sync from adding them again.
+(bot/org/erasure_marks.py) keeps the directory sync from adding them again.
 
 Kept, because it belongs to someone else (`kept_after_erasure` counts it, the CLI says so
 before and after): the manager part of the reviews of other people they wrote (a review is the
@@ -27,7 +27,7 @@ from sqlalchemy import Text, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.erasure_marks import mark_erased, pseudonym
+from bot.org.erasure_marks import mark_erased, pseudonym
 from bot.reporting.personal_data import (
     MARKER,
     OWNER_COLUMNS,

@@ -22,7 +22,7 @@ from bot.reporting.goals import GoalAtRisk, goals_at_risk
 from bot.reporting.periods import ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
 from bot.review.progress import MANAGER_PENDING, SELF_PENDING
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.checkins import Confidence
 from storage.reviews import ReviewStatus
 

@@ -17,7 +17,7 @@ removes what identifies the person or what they wrote:
 
 - their employee row: name, e-mail, zone, language, leave and manager cleared, Slack id
   replaced by `ERASED-<id>`, deactivated; a keyed hash of their Slack id keeps the directory
-  sync from adding them again (bot/erasure_marks.py);
+  sync from adding them again (bot/org/erasure_marks.py);
 - text they wrote or that is about them: check-in answers, obstacles, replies in any check-in
   thread, kudos messages they gave, their personal goals and key results, their reviews (self
   and manager parts) and comments, nominations about them (justification and decision), goal
@@ -94,7 +94,7 @@ def _referring(table: Table) -> list[Any]:
     ]
 
 
-# Not about anyone in particular: the erasure marks and their key (bot/erasure_marks.py) are
+# Not about anyone in particular: the erasure marks and their key (bot/org/erasure_marks.py) are
 # neither exported nor rewritten.
 NOT_PERSONAL = frozenset({"employees", "erased_people", "erasure_keys"})
 

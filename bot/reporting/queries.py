@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, distinct, func, literal, null, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from bot.erasure_marks import not_erased
+from bot.org.erasure_marks import not_erased
 from bot.reporting.periods import ReportWindow
 from storage.checkins import Checkin, CheckinGoalUpdate, CheckinPrompt, Obstacle, ObstacleStatus
 from storage.kudos import CompanyValue, Kudos, KudosRecipient

@@ -6,7 +6,7 @@ never on another day. A claimed run per (workspace, ISO week) makes it happen on
 many ticks or instances run; the outbox keys make each message once; the chart follows the
 rules in bot/reporting/digest.py.
 
-Settings (bot.workspace_settings): `reporting.digest_weekday` (0 = Monday … 6, or mon … sun;
+Settings (bot.org.settings): `reporting.digest_weekday` (0 = Monday … 6, or mon … sun;
 default Monday) and `reporting.digest_time` ("HH:MM", default "09:00").
 """
 
@@ -17,9 +17,10 @@ from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
-from bot.channel_access import ChannelChecker, ChannelState, warn_unreachable
 from bot.config import Settings
 from bot.monitoring.periods import parse_local_time
+from bot.org.channels import ChannelChecker, ChannelState, warn_unreachable
+from bot.org.settings import get_setting, set_setting
 from bot.reporting.digest import (
     FileSender,
     enqueue_hr_digest,
@@ -28,8 +29,7 @@ from bot.reporting.digest import (
 )
 from bot.reporting.figures import hr_figures
 from bot.reporting.periods import iso_week
-from bot.scheduler import TICK_TASKS, TickContext, claim_run, zone_of
-from bot.workspace_settings import get_setting, set_setting
+from bot.ticks import TICK_TASKS, TickContext, claim_run, zone_of
 
 JOB = "hr_digest"
 TASK = "weekly_digests"
@@ -101,7 +101,7 @@ def file_sender_for(settings: Settings) -> FileSender | None:
     """The Slack uploader, or None without a bot token (`kinerja tick` on a test box)."""
     if not settings.slack_bot_token:
         return None
-    from bot.reporting_slack import SlackFileSender
+    from bot.slack.files import SlackFileSender
 
     return SlackFileSender.from_settings(settings)
 
@@ -110,8 +110,8 @@ def channel_checker_for(settings: Settings) -> ChannelChecker | None:
     """The Slack channel checker, or None without a bot token."""
     if not settings.slack_bot_token:
         return None
-    from bot.channel_check import SlackChannelChecker
-    from bot.slack_client import make_web_client
+    from bot.slack.channel_check import SlackChannelChecker
+    from bot.slack.client import make_web_client
 
     return SlackChannelChecker(make_web_client(settings))
 

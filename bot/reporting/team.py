@@ -21,7 +21,7 @@ from bot.reporting import queries
 from bot.reporting.goals import GoalAtRisk, goals_at_risk
 from bot.reporting.periods import ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.checkins import Checkin, CheckinPrompt
 from storage.models import Employee
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewStatus

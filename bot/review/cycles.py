@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
-from bot.directory import employee_by_slack_id
+from bot.org.directory import employee_by_slack_id
 from bot.permissions import Action, require
 from bot.review import notify
 from bot.review.dates import local_today, opening_moment

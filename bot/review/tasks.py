@@ -1,4 +1,4 @@
-"""The Review cycle's scheduled work, registered in bot.scheduler.TICK_TASKS on import
+"""The Review cycle's scheduled work, registered in bot.ticks.TICK_TASKS on import
 (bot/scheduler_tasks.py imports this module).
 
 - `review_cycles`: a scheduled cycle opens on its day from 09:00 in the organisation's zone
@@ -27,7 +27,7 @@ from bot.review.dates import (
 )
 from bot.review.history import record
 from bot.review.notify import translators
-from bot.scheduler import TICK_TASKS, TickContext
+from bot.ticks import TICK_TASKS, TickContext
 from storage.models import Employee
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewEventAction, ReviewStatus
 

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import nominations as blocks
-from bot.channel_access import reroute_marker
 from bot.i18n import Translator, resolve_locale
+from bot.org.channels import reroute_marker
 from bot.outbox import enqueue
 from bot.reward.notify import working_moment
 from bot.reward.reward_types import reward_types, type_name

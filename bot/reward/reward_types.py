@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.org.settings import get_setting, set_setting
 from bot.permissions import Action, require
 from bot.reward.errors import SettingsRejected
-from bot.workspace_settings import get_setting, set_setting
 from storage.models import Employee
 
 TYPES_KEY = "reward.types"

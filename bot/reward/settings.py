@@ -1,6 +1,6 @@
 """Recognition settings an admin changes from Slack: channel, daily cap, monthly summary, values.
 
-Stored with bot.workspace_settings (audited JSON per workspace) under `reward.*` keys, with the
+Stored with bot.org.settings (audited JSON per workspace) under `reward.*` keys, with the
 defaults here, so a fresh workspace recognises people without any set-up: kudos go to the
 recipients' DMs until a channel is chosen.
 """
@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.org.settings import set_setting
 from bot.permissions import Action, require
 from bot.reward.errors import SettingsRejected
 from bot.reward.values import ValueSpec, all_values, save_values, values_to_text
-from bot.workspace_settings import set_setting
 from storage.models import Employee, WorkspaceSetting
 
 CHANNEL_KEY = "reward.recognition_channel"

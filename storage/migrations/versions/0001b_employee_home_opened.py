@@ -1,7 +1,7 @@
 """foundation: remember when each person last opened their App Home
 
 A Home is republished after a change only for people who looked at it lately; everyone
-else's is built fresh when they next open it (bot/home_watch.py).
+else's is built fresh when they next open it (bot/org/home_watch.py).
 
 Revision ID: 0001b
 Revises: 0001

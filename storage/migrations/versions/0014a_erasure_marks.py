@@ -1,7 +1,7 @@
 """foundation: marks of erased people, so the directory sync never adds them again
 
 A keyed hash of (workspace, Slack id) per erased person and the workspace's random key
-(storage/erasures.py, bot/erasure_marks.py).
+(storage/erasures.py, bot/org/erasure_marks.py).
 
 Revision ID: 0014a
 Revises: 0001b

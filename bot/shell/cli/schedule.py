@@ -57,7 +57,7 @@ def describe(spec: ScheduleSpec) -> str:
 
 
 def _team(session: Session, team_id: str, name: str) -> Team:
-    from bot.cli import CliError
+    from bot.shell.cli import CliError
 
     team = session.scalar(
         select(Team).where(Team.team_id == team_id, func.lower(Team.name) == name.strip().lower())
@@ -69,8 +69,8 @@ def _team(session: Session, team_id: str, name: str) -> Team:
 
 
 def run_schedule(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import CliError
-    from bot.cli_commands import _database, _services, _workspace
+    from bot.shell.cli import CliError
+    from bot.shell.cli.commands import _database, _services, _workspace
 
     db = _database(settings)
     services = _services(settings, db)

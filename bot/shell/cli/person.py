@@ -19,9 +19,9 @@ import sys
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import cli_words as words
 from bot.reporting.erase import Erasure
-from bot.services import Services
+from bot.shell.cli import words as words
+from bot.slack.services import Services
 
 ACTOR = "cli"
 KEPT_WHY = {
@@ -46,7 +46,7 @@ def _client(services: Services) -> WebClient | None:
 
 def slack_status(services: Services, team_id: str, slack_id: str) -> str:
     """One line on whether Slack still has this person, for the warning before erasure."""
-    from bot.directory import fetch_member, why_not_a_person
+    from bot.org.directory import fetch_member, why_not_a_person
 
     client = _client(services)
     if client is None:
@@ -99,10 +99,10 @@ def outcome_lines(result: Erasure) -> list[str]:
 def person_erase(
     services: Services, team_id: str, slack_id: str, *, confirmed: bool, full: bool
 ) -> int:
-    from bot.cli import CliError
-    from bot.directory import employee_by_slack_id
-    from bot.erasure_marks import ERASED_PREFIX, erased_at
+    from bot.org.directory import employee_by_slack_id
+    from bot.org.erasure_marks import ERASED_PREFIX, erased_at
     from bot.reporting import erase_person
+    from bot.shell.cli import CliError
 
     if slack_id.startswith(ERASED_PREFIX):
         raise CliError(f"{slack_id} is the record of someone erased already")
@@ -148,9 +148,9 @@ def _print_leftovers(services: Services, tables: list[str], *, full: bool, again
 
 def person_restore(services: Services, team_id: str, slack_id: str) -> int:
     from bot import audit
-    from bot.cli import CliError
-    from bot.directory import ensure_employee
-    from bot.erasure_marks import unmark_erased
+    from bot.org.directory import ensure_employee
+    from bot.org.erasure_marks import unmark_erased
+    from bot.shell.cli import CliError
 
     db, now = services.db, services.clock.now()
     client = _client(services)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 
-from bot.after_ack import AfterAck
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
+from bot.slack.after_ack import AfterAck
 from storage.db import Database
 from storage.models import Employee
 

@@ -3,7 +3,7 @@
 Erasure anonymises the person's row (its Slack id becomes `ERASED-<id>`), so without a mark
 nothing would stop the daily directory sync, their next click, or an org import from adding
 them again, with their name, e-mail, zone and language, as if they were new. So each erasure
-leaves a mark that every way in checks first (bot/directory.py): the sync skips them, a request
+leaves a mark that every way in checks first (bot/org/directory.py): the sync skips them, a request
 of theirs is answered without creating a row, the org import refuses to name them.
 
 Why a keyed hash rather than the Slack id: a mark must not be the identifier the erasure

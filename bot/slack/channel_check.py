@@ -5,7 +5,7 @@ A private channel the bot was not invited to is invisible to it (`channel_not_fo
 public one it is not in can take text posts (`chat:write.public`) but not files, so the HR
 channel (which gets the digest's chart) needs the bot as a member either way. A check that
 cannot be made (network, a missing scope on an old install) says "fine": the send-time
-fallback (bot/channel_access.py `reroute`) still stands behind every post.
+fallback (bot/org/channels.py `reroute`) still stands behind every post.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.channel_access import CHANNEL_ERRORS, ChannelState
+from bot.org.channels import CHANNEL_ERRORS, ChannelState
 
 log = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ def add_review_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _team_ids(session: Session, team_id: str, names: list[str]) -> list[int]:
-    from bot.cli import CliError
+    from bot.shell.cli import CliError
 
     ids = []
     for name in names:
@@ -89,8 +89,8 @@ def _team_ids(session: Session, team_id: str, names: list[str]) -> list[int]:
 
 
 def run_review(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli import CliError
-    from bot.cli_commands import _database, _services, _workspace
+    from bot.shell.cli import CliError
+    from bot.shell.cli.commands import _database, _services, _workspace
 
     db = _database(settings)
     services = _services(settings, db)

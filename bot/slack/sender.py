@@ -12,7 +12,7 @@ How a row travels (DESIGN.md principle 2):
    upgrades a read snapshot to a write (which WAL mode refuses when a worker committed between
    the two). Either way only rows still in the expected state are taken, and the returned ids
    are the claim.
-2. **Deliver** (bot/sender_delivery.py) on a pool of `concurrency` workers. A try that is not a
+2. **Deliver** (bot/slack/delivery.py) on a pool of `concurrency` workers. A try that is not a
    row's first looks for the message in Slack before posting again; see that module.
 3. **Record.** One UPDATE per row, conditional on `(id, status='sending', claimed_at=<this
    claim>)`. A worker whose lease ran out and whose row was claimed again by someone else changes
@@ -25,7 +25,7 @@ attempt; 5xx, timeouts and network errors back off exponentially (1, 2, 4 … 30
 jitter) and use an attempt; after `max_attempts` the row is `failed`. Permanent Slack errors
 (`channel_not_found`, `invalid_blocks`, `invalid_auth`, …) fail the row at once; a channel
 post marked `_reroute` that a channel refuses is then delivered another way (HR by DM) and HR
-is told what to do, in the same transaction (bot/channel_access.py).
+is told what to do, in the same transaction (bot/org/channels.py).
 
 Rows are claimed in id order, but with several workers two rows may reach Slack in either order.
 """
@@ -46,11 +46,11 @@ from slack_sdk import WebClient
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.channel_access import CHANNEL_ERRORS, reroute
 from bot.clock import Clock, SystemClock
-from bot.pacing import Pacer
-from bot.sender_delivery import Outcome, deliver
-from bot.sender_references import referenced_keys, resolve, waves
+from bot.org.channels import CHANNEL_ERRORS, reroute
+from bot.slack.delivery import Outcome, deliver
+from bot.slack.pacing import Pacer
+from bot.slack.references import referenced_keys, resolve, waves
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -317,7 +317,7 @@ class OutboxSender:
         then = None
         if kind == "failed" and outcome.error in CHANNEL_ERRORS and claim.payload.get("_reroute"):
             # A channel that cannot take the post: deliver it another way, in the same
-            # transaction as the failure (bot/channel_access.py).
+            # transaction as the failure (bot/org/channels.py).
             error = str(outcome.error)
 
             def then(session: Session) -> None:

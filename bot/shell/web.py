@@ -1,6 +1,6 @@
 """HTTP mode: Slack's requests on POST /slack/events and a health check on GET /healthz.
 
-Every request to /slack/events passes bot.request_guard first (size, then the signature over
+Every request to /slack/events passes bot.slack.request_guard first (size, then the signature over
 the raw bytes, then the shape of the body) and only then reaches Bolt, which checks the
 signature once more and dispatches it. waitress serves it with a pool of threads, which suits a
 self-hosted app behind a reverse proxy or load balancer; its own body limit is set to the same
@@ -16,8 +16,8 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
-from bot.after_ack import AfterAck
-from bot.request_guard import DEFAULT_MAX_BODY, RequestGuard, RequestRefused
+from bot.slack.after_ack import AfterAck
+from bot.slack.request_guard import DEFAULT_MAX_BODY, RequestGuard, RequestRefused
 from storage.db import Database
 
 StartResponse = Callable[..., Any]
@@ -40,7 +40,7 @@ def make_wsgi_app(
     max_body: int = DEFAULT_MAX_BODY,
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """`after_ack`, when given, learns which requests are still unanswered, so the work queued
-    after earlier acks waits for them (bot/after_ack.py)."""
+    after earlier acks waits for them (bot/slack/after_ack.py)."""
     guard = RequestGuard(signing_secret, max_body)
 
     def slack(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -6,7 +6,7 @@ gone. Nothing posted there may be lost without a word, so:
 
 1. **Checked before it matters** — at start (`kinerja run`), when the HR digest or the monthly
    recognition summary is due, and by `kinerja digest` — with a `ChannelChecker` (the Slack
-   side is bot/channel_check.py: `conversations.info`). A channel that cannot be used is not
+   side is bot/slack/channel_check.py: `conversations.info`). A channel that cannot be used is not
    used: the digest goes to HR people by DM (chart included), the summary too.
 2. **Caught at send time** — a post the outbox sends with `_reroute` in its payload that fails
    with `not_in_channel`, `channel_not_found` or `is_archived` is rerouted by `reroute`, in the
@@ -34,7 +34,7 @@ from bot import audit
 from bot.blocks.channels import channel_warning
 from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
-from bot.scheduler import zone_of
+from bot.ticks import zone_of
 from storage.models import AuditLog, Employee, Role, Workspace
 
 log = logging.getLogger(__name__)

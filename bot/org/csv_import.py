@@ -4,7 +4,7 @@ Slack has no manager field outside Enterprise directories, so reporting lines co
 (`kinerja org import FILE.csv`). The import is all-or-nothing: the whole file is checked
 first and every problem is reported with its line number, because a half-applied org chart
 (some people moved, their new managers not) would send goals and reviews to the wrong people.
-Only then is anything written. The directory sync (bot/directory.py) never touches what this
+Only then is anything written. The directory sync (bot/org/directory.py) never touches what this
 module sets, and this module never touches what the sync sets.
 """
 
@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from bot.audit import record
-from bot.directory import People, Person, quote_value, show_value
-from bot.erasure_marks import is_erased_row
+from bot.org.directory import People, Person, quote_value, show_value
+from bot.org.erasure_marks import is_erased_row
 from storage.models import Employee, Role, Team
 
 ROLES = tuple(role.value for role in Role)
@@ -311,7 +311,7 @@ def render_org_tree(session: Session, team_id: str, *, only_team: int | None = N
     Roots are people without a manager (or whose manager is not shown, or not in `only_team`
     when the tree is one team's); everyone is sorted by name then id, so the output is stable
     and can be diffed between imports. Erased people's anonymised rows are nobody any more and
-    are not shown (bot/erasure_marks.py).
+    are not shown (bot/org/erasure_marks.py).
     """
     query = select(Employee).where(Employee.team_id == team_id)
     if only_team is not None:

@@ -74,15 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     org_show.add_argument("--team", help="only this organisation team's people (its name)")
     org_show.add_argument("--workspace", help=WORKSPACE_HELP)
 
-    from bot.cli_schedule import add_schedule_parser
+    from bot.shell.cli.schedule import add_schedule_parser
 
     add_schedule_parser(commands)
 
-    from bot.cli_review import add_review_parser
+    from bot.shell.cli.review import add_review_parser
 
     add_review_parser(commands)
 
-    from bot.cli_reporting import add_reporting_parsers
+    from bot.shell.cli.reporting import add_reporting_parsers
 
     add_reporting_parsers(commands)
     return parser
@@ -144,7 +144,7 @@ def _configure_logging(settings: Settings, command: str, verbose: bool) -> None:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import cli_commands
+    from bot.shell.cli import commands as cli_commands
 
     if args.command == "run":
         return cli_commands.run(settings, args.host)
@@ -155,15 +155,15 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "sync":
         return cli_commands.sync(settings, args.workspace)
     if args.command == "schedule":
-        from bot.cli_schedule import run_schedule
+        from bot.shell.cli.schedule import run_schedule
 
         return run_schedule(args, settings)
     if args.command == "review":
-        from bot.cli_review import run_review
+        from bot.shell.cli.review import run_review
 
         return run_review(args, settings)
     if args.command in ("digest", "export", "person"):
-        from bot.cli_reporting import run_reporting
+        from bot.shell.cli.reporting import run_reporting
 
         return run_reporting(args, settings)
     if args.org_command == "import":

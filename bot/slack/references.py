@@ -9,7 +9,7 @@ sender fills in the channel and ts at delivery, waiting while the earlier row is
     {"_thread_of": "<key>", "text": …}           → channel + thread_ts of that message
     {"_update_of": "<key>", "text": …, "blocks": …} → channel + ts (for chat.update)
 
-`_open_users` (resolved in bot/sender_delivery.py) names the people of a DM or group DM.
+`_open_users` (resolved in bot/slack/delivery.py) names the people of a DM or group DM.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What each `kinerja` command does; bot.cli only parses and reports."""
+"""What each `kinerja` command does; bot.shell.cli only parses and reports."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import cli_words as words
-from bot.cli import CliError
 from bot.clock import FixedClock, SystemClock, as_utc
 from bot.config import Settings
-from bot.services import Services
+from bot.shell.cli import CliError
+from bot.shell.cli import words as words
+from bot.slack.services import Services
 from storage.db import Database
 from storage.migrate import current_revision, upgrade
 from storage.models import Team, Workspace
@@ -41,14 +41,14 @@ def _slack_failure(error: Exception) -> CliError:
 
 
 def _services(settings: Settings, db: Database, at: datetime | None = None) -> Services:
-    from bot.slack_client import make_web_client
+    from bot.slack.client import make_web_client
 
     clock = FixedClock(at) if at is not None else SystemClock()
     return Services(settings, db, clock, make_web_client(settings))
 
 
 def run(settings: Settings, host: str) -> int:
-    from bot import runtime
+    from bot.shell import runtime
 
     try:
         runtime.run(settings, host)
@@ -72,7 +72,7 @@ def migrate(settings: Settings, revision: str) -> int:
 
 
 def tick(settings: Settings, at: datetime | None, *, send: bool) -> int:
-    from bot.scheduler import tick as run_tick
+    from bot.ticks import tick as run_tick
 
     db = _database(settings)
     now = as_utc(at) if at is not None else SystemClock().now()
@@ -81,7 +81,7 @@ def tick(settings: Settings, at: datetime | None, *, send: bool) -> int:
     for failure in report.failed:
         print(f"  failed: {failure}", file=sys.stderr)
     if send:
-        from bot.runtime import make_sender
+        from bot.shell.runtime import make_sender
 
         try:
             stats = make_sender(_services(settings, db, now)).drain()
@@ -92,7 +92,7 @@ def tick(settings: Settings, at: datetime | None, *, send: bool) -> int:
 
 
 def sync(settings: Settings, workspace: str | None = None) -> int:
-    from bot.directory import sync_directory
+    from bot.org.directory import sync_directory
 
     db = _database(settings)
     services = _services(settings, db)
@@ -128,7 +128,7 @@ def _workspace(services: Services, wanted: str | None, *, offline: bool = False)
         raise CliError("no workspace yet: run `kinerja run` or `kinerja sync` once", code=2)
     if not services.settings.slack_bot_token:
         raise CliError("no workspace yet: set SLACK_BOT_TOKEN, or run `kinerja run` once", code=2)
-    from bot.app import register_workspace
+    from bot.shell.app import register_workspace
 
     try:
         return register_workspace(services).team_id
@@ -137,7 +137,7 @@ def _workspace(services: Services, wanted: str | None, *, offline: bool = False)
 
 
 def org_import(settings: Settings, path: Path, workspace: str | None, *, dry_run: bool) -> int:
-    from bot.org_import import import_org
+    from bot.org.csv_import import import_org
 
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -168,7 +168,7 @@ def org_import(settings: Settings, path: Path, workspace: str | None, *, dry_run
 
 def org_show(settings: Settings, workspace: str | None, team: str | None = None) -> int:
     """Read only and offline: the database is all it needs, whatever SLACK_BOT_TOKEN says."""
-    from bot.org_import import render_org_tree
+    from bot.org.csv_import import render_org_tree
 
     db = _database(settings)
     team_id = _workspace(_services(settings, db), workspace, offline=True)

@@ -18,10 +18,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import cli_words as words
-from bot.cli import WORKSPACE_HELP, old_team_option
 from bot.config import Settings
-from bot.services import Services
+from bot.shell.cli import WORKSPACE_HELP, old_team_option
+from bot.shell.cli import words as words
+from bot.slack.services import Services
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -86,7 +86,7 @@ def add_reporting_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli_commands import _database, _services, _workspace
+    from bot.shell.cli.commands import _database, _services, _workspace
 
     db = _database(settings)
     services = _services(settings, db)
@@ -107,7 +107,7 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
         return _export(services, team_id, args.out, private_text=args.include_private_text)
     if args.person_command == "export":
         return _person_export(services, team_id, args.slack_id, args.out)
-    from bot.cli_person import person_erase, person_restore
+    from bot.shell.cli.person import person_erase, person_restore
 
     if args.person_command == "restore":
         return person_restore(services, team_id, args.slack_id)
@@ -115,8 +115,8 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int:
-    from bot.cli import CliError
     from bot.reporting.tasks import digest_schedule, set_digest_schedule
+    from bot.shell.cli import CliError
 
     db, now = services.db, services.clock.now()
     with db.session() as session:
@@ -138,7 +138,6 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     from bot.blocks.channels import advice_text
     from bot.blocks.reporting import hr_digest_message
     from bot.blocks.terminal import terminal_text
-    from bot.cli import CliError
     from bot.i18n import Translator
     from bot.reporting import chart_data, hr_figures, render_chart
     from bot.reporting.digest import upload_charts
@@ -148,6 +147,7 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
         file_sender_for,
         send_now,
     )
+    from bot.shell.cli import CliError
 
     settings = services.settings
     db, now = services.db, services.clock.now()
@@ -173,8 +173,8 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
         count = send_now(
             session, team_id, settings, now, managers=args.managers, use_channel=use_channel
         )
-    from bot.cli_commands import _slack_failure
-    from bot.runtime import make_sender
+    from bot.shell.cli.commands import _slack_failure
+    from bot.shell.runtime import make_sender
 
     try:
         stats = make_sender(services).drain()
@@ -231,9 +231,9 @@ def _export(services: Services, team_id: str, out: Path, *, private_text: bool) 
 
 def _person_export(services: Services, team_id: str, slack_id: str, out: Path | None) -> int:
     from bot import audit
-    from bot.cli import CliError
-    from bot.erasure_marks import erased_at
+    from bot.org.erasure_marks import erased_at
     from bot.reporting import PersonNotFound, export_person
+    from bot.shell.cli import CliError
 
     db, now = services.db, services.clock.now()
     with db.session() as session:

@@ -28,8 +28,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from bot.request_guard import MAX_CLOCK_SKEW
-from bot.scheduler import TICK_TASKS, TickContext
+from bot.slack.request_guard import MAX_CLOCK_SKEW
+from bot.ticks import TICK_TASKS, TickContext
 from storage.db import Database
 from storage.models import HandledRequest
 

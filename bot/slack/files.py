@@ -21,7 +21,7 @@ class SlackFileSender:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SlackFileSender:
-        from bot.slack_client import make_web_client
+        from bot.slack.client import make_web_client
 
         return cls(make_web_client(settings))
 

@@ -7,7 +7,7 @@ import logging
 from slack_bolt import App
 from sqlalchemy import select
 
-from bot.services import Services
+from bot.slack.services import Services
 from storage.models import Workspace
 
 log = logging.getLogger(__name__)

@@ -1,11 +1,11 @@
 """Who works here, according to Slack: the employees table kept in step with the directory.
 
 Slack owns names, e-mail addresses, time zones, locales and who has left; Kinerja owns roles,
-reporting lines and teams (bot/org_import.py). The sync therefore writes only the first group
+reporting lines and teams (bot/org/csv_import.py). The sync therefore writes only the first group
 and never touches the second, so a daily sync can never undo an org import.
 
 People who were erased (`kinerja person erase`) are never added again by any path here — the
-sync, a request of theirs, an org import — until an admin re-adds them (bot/erasure_marks.py).
+sync, a request of theirs, an org import — until an admin re-adds them (bot/org/erasure_marks.py).
 
 The Slack client is this module's data source only; everything else is plain rows, so the
 rules (bots, leavers, returners, odd time zones) are tested through the fake Web API.
@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from bot.audit import record
-from bot.erasure_marks import erased_matcher, is_erased_row, is_marked_erased
+from bot.org.erasure_marks import erased_matcher, is_erased_row, is_marked_erased
 from storage.models import Employee, Role
 
 Member = Mapping[str, Any]

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.directory import sync_directory
-from bot.scheduler import claim_run, tick, zone_of
-from bot.sender import OutboxSender
-from bot.services import Services
-from bot.slack_client import make_web_client
+from bot.org.directory import sync_directory
+from bot.slack.client import make_web_client
+from bot.slack.sender import OutboxSender
+from bot.slack.services import Services
+from bot.ticks import claim_run, tick, zone_of
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Workspace
@@ -70,8 +70,8 @@ def sync_all_workspaces(services: Services, *, once_per_day: bool) -> None:
 
 def check_channels(services: Services) -> None:
     """At start: can Kinerja post in the HR channel and each recognition channel? For one it
-    cannot, HR is told what to do by DM (bot/channel_access.py), at most once a day."""
-    from bot.channel_access import warn_unreachable
+    cannot, HR is told what to do by DM (bot/org/channels.py), at most once a day."""
+    from bot.org.channels import warn_unreachable
     from bot.reporting.tasks import channel_checker_for, check_hr_channel
     from bot.reward.settings import recognition_settings
 
@@ -162,7 +162,7 @@ def _now() -> datetime:
 
 def prepare(services: Services) -> None:
     """Schema first, then the workspace this token serves (auth.test)."""
-    from bot.app import register_workspace
+    from bot.shell.app import register_workspace
 
     upgrade(services.db.engine)
     register_workspace(services)
@@ -170,7 +170,7 @@ def prepare(services: Services) -> None:
 
 def run(settings: Settings, host: str = "0.0.0.0") -> None:
     """`kinerja run`: Socket Mode with SLACK_APP_TOKEN, otherwise HTTP on PORT."""
-    from bot.app import create_app
+    from bot.shell.app import create_app
 
     services = build_services(settings)
     prepare(services)
@@ -183,7 +183,7 @@ def run(settings: Settings, host: str = "0.0.0.0") -> None:
             log.info("starting in Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
-            from bot.web import serve
+            from bot.shell.web import serve
 
             log.info("listening on http://%s:%d/slack/events", host, settings.port)
             serve(
