@@ -2,13 +2,13 @@
 
 The real app (bot.shell.app.create_app + bot.shell.web.make_wsgi_app on waitress, 8 threads,
 SystemClock) runs in a process of its own against the fake Slack of the test suite (another
-process) and a database of 10,000 employees, 30,000 goals and 500,000 check-ins. A load generator in this
-process sends 2,000 signed requests at concurrency 10 — `/kinerja help`, `/kinerja goal`, a
-check-in submission and an Acknowledge click, a quarter each (bench/ack_requests.py) — and
-times each one from sending it to receiving the HTTP response: the ack. The same requests then
-go to a bare Bolt app (same waitress, same Bolt WSGI adapter and signature check, listeners
-that only `ack()`), so the ratio shows what Kinerja adds to Bolt itself. The peak RSS of each
-server (VmHWM) is read from /proc before it is stopped.
+process) and a database of 10,000 employees, 30,000 goals and 500,000 check-ins. A load
+generator in this process sends 2,000 signed requests at concurrency 10 — `/kinerja help`,
+`/kinerja goal`, a check-in submission and an Acknowledge click, a quarter each
+(bench/ack_requests.py) — and times each one from sending it to receiving the HTTP response: the
+ack. The same requests then go to a bare Bolt app (same waitress, same Bolt WSGI adapter and
+signature check, listeners that only `ack()`), so the ratio shows what Kinerja adds to Bolt
+itself. The peak RSS of each server (VmHWM) is read from /proc before it is stopped.
 
 Targets: p99 < 300 ms, and the app's p99 within 1.5x of bare Bolt's.
 

@@ -3,11 +3,12 @@
 N check-in prompts (one DM each, Block Kit with a button) are enqueued as outbox rows exactly as
 the scheduler would, then the app's own sender (`bot.shell.runtime.make_sender`, real clock,
 settings from the environment) delivers them to the fake Slack of the test suite, which adds
-`--latency` seconds to every call and caps `chat.postMessage` workspace-wide at `--cap` messages per second
-(a token bucket; beyond it, HTTP 429 with Retry-After). Reported: messages accepted per second
-as a fraction of the cap (target >= 0.9), the 429s received, and that every key arrived exactly
-once. In the same run a plain loop (one `chat_postMessage` after another, slack_sdk's
-`RateLimitErrorRetryHandler`) posts the same prompts to the same fake for comparison.
+`--latency` seconds to every call and caps `chat.postMessage` workspace-wide at `--cap` messages
+per second (a token bucket; beyond it, HTTP 429 with Retry-After). Reported: messages accepted
+per second as a fraction of the cap (target >= 0.9), the 429s received, and that every key
+arrived exactly once. In the same run a plain loop (one `chat_postMessage` after another,
+slack_sdk's `RateLimitErrorRetryHandler`) posts the same prompts to the same fake for
+comparison.
 
 Why a cap of 50/s by default: 10,000 prompts then take about 200 s at best, and the cap is
 demanding: with 50 ms per call the sender needs at least 3 calls in flight to reach it. Slack's
