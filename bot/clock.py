@@ -6,8 +6,9 @@ without patching the standard library.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -34,8 +35,6 @@ class FixedClock:
         self._at = as_utc(at)
 
     def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
         self._at = self._at + timedelta(**delta)
 
 
@@ -44,3 +43,14 @@ def as_utc(at: datetime) -> datetime:
     if at.tzinfo is None:
         return at.replace(tzinfo=UTC)
     return at.astimezone(UTC)
+
+
+def zone_of(name: str | None, fallback: str) -> ZoneInfo:
+    """A person's zone, or the organisation's when Slack reported none or an unknown one."""
+    for candidate in (name, fallback):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")

@@ -12,13 +12,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.clock import zone_of
 from bot.config import Settings
 from storage.db import Database
 from storage.models import Employee, JobRun, Workspace
@@ -46,17 +46,6 @@ class TickReport:
     @property
     def total(self) -> int:
         return sum(self.done.values())
-
-
-def zone_of(name: str | None, fallback: str) -> ZoneInfo:
-    """A person's zone, or the organisation's when Slack reported none or an unknown one."""
-    for candidate in (name, fallback):
-        if candidate:
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
 
 
 def claim_run(session: Session, team_id: str, job: str, period: str, now: datetime) -> bool:

@@ -35,6 +35,7 @@ from bot.blocks.monitoring_modals import (
     reply_modal,
 )
 from bot.blocks.planning_modals import notice_modal  # the small notice frame, titled per use
+from bot.clock import zone_of
 from bot.i18n import Translator
 from bot.monitoring import (
     CheckinAnswers,
@@ -51,7 +52,6 @@ from bot.monitoring import (
 )
 from bot.permissions import Action, PermissionDenied, can
 from bot.slack.services import Services
-from bot.ticks import zone_of
 from handlers import monitoring_admin
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee

@@ -31,6 +31,7 @@ from bot.blocks.planning_modals import (
     progress_modal,
     reason_modal,
 )
+from bot.clock import zone_of
 from bot.i18n import Translator
 from bot.permissions import PermissionDenied
 from bot.planning import (
@@ -52,7 +53,6 @@ from bot.planning import (
 )
 from bot.planning.progress import may_update, set_goal_progress, sets_progress_by_hand
 from bot.slack.services import Services
-from bot.ticks import zone_of
 from handlers import planning_modal
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee

@@ -17,12 +17,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.reporting import ephemeral, hr_digest_message
 from bot.blocks.reporting_team import manager_digest_message
+from bot.clock import zone_of
 from bot.permissions import Action, PermissionDenied, can
 from bot.reporting import export_for, report_for
 from bot.reporting.export import record_export
 from bot.slack.files import SlackFileSender
 from bot.slack.services import Services
-from bot.ticks import zone_of
 from handlers.commands import CommandRequest, subcommand
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from bot.blocks.review_modals import (
     self_confirm_modal,
     self_modal,
 )
+from bot.clock import zone_of
 from bot.i18n import Translator
 from bot.permissions import Action, PermissionDenied
 from bot.review import (
@@ -44,7 +45,6 @@ from bot.review import (
 )
 from bot.review.dates import local_today
 from bot.slack.services import Services
-from bot.ticks import zone_of
 from handlers.people import acting_employee
 from storage.models import Employee
 from storage.reviews import Review

@@ -29,7 +29,7 @@ from bot.blocks.people import profile_message
 from bot.blocks.planning_form import form_for_goal, parent_option
 from bot.blocks.planning_home import planning_section
 from bot.blocks.planning_modals import goal_modal, progress_modal, reason_modal
-from bot.clock import FixedClock
+from bot.clock import FixedClock, zone_of
 from bot.command_catalog import SUBCOMMANDS
 from bot.config import Settings
 from bot.i18n import Translator
@@ -56,7 +56,6 @@ from bot.planning import (
 )
 from bot.planning.forms import clean_text
 from bot.slack.services import Services
-from bot.ticks import zone_of
 from handlers.commands import handle_kinerja
 from storage.checkins import ObstacleStatus
 from storage.db import Database

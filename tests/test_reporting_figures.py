@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.reporting import as_plain_text, hr_digest_message
 from bot.blocks.reporting_team import manager_digest_message
+from bot.clock import zone_of
 from bot.i18n import Translator
 from bot.monitoring.schedule import load_schedules
 from bot.planning import goal_progress
 from bot.reporting import DigestFigures, goals_at_risk, hr_figures, manager_figures
 from bot.reporting.periods import report_window
-from bot.ticks import zone_of
 from storage.db import Database
 from storage.goals import Goal
 from storage.models import Workspace

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
-from bot.ticks import TICK_TASKS, TickContext, claim_run, tick, zone_of
+from bot.clock import FixedClock, zone_of
+from bot.ticks import TICK_TASKS, TickContext, claim_run, tick
 from storage.db import Database
 from storage.models import AuditLog, Employee, JobRun
 from tests.appserver import settings_for

@@ -19,6 +19,7 @@ from bot.blocks.planning import (
     title_of,
 )
 from bot.blocks.text import button, context, header, plain, section, truncate
+from bot.clock import zone_of
 from bot.i18n import Translator
 from bot.planning import (
     GoalAction,
@@ -29,7 +30,6 @@ from bot.planning import (
     team_goals,
 )
 from bot.planning.rollup import rollup_progress
-from bot.ticks import zone_of
 from storage.goals import Goal, GoalStatus
 
 NEW_GOAL = "planning_home_new_goal"

@@ -9,9 +9,9 @@ from typing import Any
 from bot.blocks.home import HOME_SECTIONS, HomeContext
 from bot.blocks.reward import GIVE_ACTION, mention, quote, safe_label
 from bot.blocks.text import button, context, header, section
+from bot.clock import zone_of
 from bot.reward.kudos import kudos_received, received_by_value
 from bot.reward.settings import FALLBACK_TZ
-from bot.ticks import zone_of
 
 RECENT = 5
 QUOTE_LIMIT = 600

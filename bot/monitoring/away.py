@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.monitoring.errors import MonitoringValidationError
 from bot.permissions import Action, require
-from bot.ticks import zone_of
 from storage.models import Employee
 
 MAX_AHEAD = timedelta(days=365)

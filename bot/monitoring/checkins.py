@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
 
 from bot import audit
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.monitoring import notify
 from bot.monitoring.errors import MonitoringValidationError
@@ -41,7 +42,6 @@ from bot.planning import (
 )
 from bot.planning.forms import clean_text
 from bot.planning.progress import progress_of
-from bot.ticks import zone_of
 from storage.checkins import (
     Checkin,
     CheckinGoalUpdate,

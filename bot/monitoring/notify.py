@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.blocks import monitoring as blocks
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
 from bot.monitoring.periods import parse_period
 from bot.monitoring.rules import Reader, reader_for
 from bot.monitoring.summary import obstacle_line, summary_of
-from bot.ticks import zone_of
 from storage.checkins import Checkin, CheckinReply, Obstacle
 from storage.models import Employee, OutboxMessage, OutboxStatus
 

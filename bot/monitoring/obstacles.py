@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.monitoring import notify
 from bot.monitoring.errors import MonitoringValidationError, NotFound
@@ -24,7 +25,7 @@ from bot.monitoring.periods import is_working_day, within_working_hours
 from bot.monitoring.rules import require_obstacle_change
 from bot.org.settings import get_setting, set_setting
 from bot.permissions import Action, require
-from bot.ticks import TickContext, zone_of
+from bot.ticks import TickContext
 from storage.checkins import Checkin, Obstacle, ObstacleStatus
 from storage.models import Employee
 

@@ -34,11 +34,12 @@ from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.blocks.monitoring import prompt_message
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.monitoring.notify import prompt_key, prompt_reader, reminder_key, translator
 from bot.monitoring.periods import Moments, moments, open_periods, within_working_hours
 from bot.monitoring.schedule import load_schedules
-from bot.ticks import TickContext, zone_of
+from bot.ticks import TickContext
 from storage.checkins import Checkin, CheckinPrompt
 from storage.models import Employee
 

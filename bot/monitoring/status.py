@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.monitoring.checkins import default_period
 from bot.monitoring.obstacles import open_obstacles_of, team_open_obstacles
 from bot.monitoring.periods import Period, moments
 from bot.monitoring.schedule import schedule_for
 from bot.permissions import Action, require
-from bot.ticks import zone_of
 from storage.checkins import Checkin, Obstacle
 from storage.models import Employee
 

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.blocks.channels import channel_warning
+from bot.clock import zone_of
 from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
-from bot.ticks import zone_of
 from storage.models import AuditLog, Employee, Role, Workspace
 
 log = logging.getLogger(__name__)

@@ -30,6 +30,7 @@ from bot import audit
 from bot.blocks.monitoring import period_key_label
 from bot.blocks.reporting import hr_digest_message
 from bot.blocks.reporting_team import manager_digest_message
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
 from bot.org.channels import reroute_marker
@@ -38,7 +39,7 @@ from bot.reporting.chart import ChartData, chart_data, render_chart
 from bot.reporting.figures import DigestFigures
 from bot.reporting.goals import GoalAtRisk
 from bot.reporting.team import manager_figures
-from bot.ticks import claim_run, zone_of
+from bot.ticks import claim_run
 from storage.models import AuditLog, Employee, JobRun, Role
 
 log = logging.getLogger(__name__)

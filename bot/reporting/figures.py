@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.clock import zone_of
 from bot.monitoring.periods import Period
 from bot.monitoring.schedule import load_schedules
 from bot.reporting import queries
@@ -22,7 +23,6 @@ from bot.reporting.goals import GoalAtRisk, goals_at_risk
 from bot.reporting.periods import ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
 from bot.review.progress import MANAGER_PENDING, SELF_PENDING
-from bot.ticks import zone_of
 from storage.checkins import Confidence
 from storage.reviews import ReviewStatus
 

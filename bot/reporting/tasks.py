@@ -17,6 +17,7 @@ from datetime import datetime, time
 
 from sqlalchemy.orm import Session
 
+from bot.clock import zone_of
 from bot.config import Settings
 from bot.monitoring.periods import parse_local_time
 from bot.org.channels import ChannelChecker, ChannelState, warn_unreachable
@@ -29,7 +30,7 @@ from bot.reporting.digest import (
 )
 from bot.reporting.figures import hr_figures
 from bot.reporting.periods import iso_week
-from bot.ticks import TICK_TASKS, TickContext, claim_run, zone_of
+from bot.ticks import TICK_TASKS, TickContext, claim_run
 
 JOB = "hr_digest"
 TASK = "weekly_digests"

@@ -16,12 +16,12 @@ from datetime import date, datetime
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.clock import zone_of
 from bot.monitoring.schedule import load_schedules
 from bot.reporting import queries
 from bot.reporting.goals import GoalAtRisk, goals_at_risk
 from bot.reporting.periods import ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
-from bot.ticks import zone_of
 from storage.checkins import Checkin, CheckinPrompt
 from storage.models import Employee
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewStatus

@@ -11,7 +11,7 @@ from functools import cache
 
 import holidays
 
-from bot.ticks import zone_of
+from bot.clock import zone_of
 
 WORKDAY_START = time(9, 0)
 WORKDAY_END = time(18, 0)

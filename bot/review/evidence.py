@@ -14,10 +14,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.clock import zone_of
 from bot.planning import active_goals_of, goal_progress
 from bot.review.dates import start_of
 from bot.reward.kudos import kudos_received
-from bot.ticks import zone_of
 from storage.checkins import Checkin, Obstacle
 from storage.goals import Goal, GoalStatus
 from storage.kudos import Kudos

@@ -16,13 +16,13 @@ from datetime import datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from bot.clock import zone_of
 from bot.org.erasure_marks import not_erased
 from bot.permissions import Action, PermissionDenied, require
 from bot.reward.errors import KudosRejected
 from bot.reward.notify import announce_kudos
 from bot.reward.settings import FALLBACK_LOCALE, FALLBACK_TZ, recognition_settings
 from bot.reward.values import active_values, find_value
-from bot.ticks import zone_of
 from storage.kudos import CompanyValue, Kudos, KudosRecipient, KudosSource
 from storage.models import Employee
 

@@ -13,10 +13,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from bot.blocks.reward import kudos_dm, kudos_post
+from bot.clock import zone_of
 from bot.i18n import Translator, resolve_locale
 from bot.org.channels import reroute_marker
 from bot.outbox import enqueue
-from bot.ticks import zone_of
 from storage.kudos import Kudos
 
 

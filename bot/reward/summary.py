@@ -18,13 +18,14 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.reward import summary_message
+from bot.clock import zone_of
 from bot.i18n import Translator, resolve_locale
 from bot.org.channels import hr_people, reroute_marker, warn_unreachable
 from bot.org.erasure_marks import not_erased
 from bot.outbox import enqueue
 from bot.reward.kudos import by_value_order
 from bot.reward.settings import FALLBACK_TZ, recognition_settings
-from bot.ticks import TICK_TASKS, TickContext, claim_run, zone_of
+from bot.ticks import TICK_TASKS, TickContext, claim_run
 from storage.kudos import CompanyValue, Kudos, KudosRecipient
 from storage.models import Employee
 

@@ -12,13 +12,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, SystemClock, zone_of
 from bot.config import Settings
 from bot.org.directory import sync_directory
 from bot.slack.client import make_web_client
 from bot.slack.sender import OutboxSender
 from bot.slack.services import Services
-from bot.ticks import claim_run, tick, zone_of
+from bot.ticks import claim_run, tick
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Workspace
