@@ -13,4 +13,4 @@ def acting_employee(
     session: Session, services: Services, team_id: str, user_id: str
 ) -> Employee | None:
     """The employee row for the Slack user; fetched from Slack if the daily sync missed them."""
-    return ensure_employee(session, services.client, team_id, user_id, services.clock.now())
+    return ensure_employee(session, services.directory, team_id, user_id, services.clock.now())

@@ -52,7 +52,7 @@ from bot.blocks.reward_modals import (
 )
 from bot.blocks.text import escape
 from bot.i18n import Translator
-from bot.org.directory import employee_by_slack_id, ensure_employee, fetch_member, is_bot
+from bot.org.directory import employee_by_slack_id, ensure_employee, is_bot
 from bot.permissions import Action, PermissionDenied, can
 from bot.reward.errors import RewardRejected
 from bot.reward.kudos import give_kudos, kudos_left_today, resolve_recipients
@@ -92,12 +92,12 @@ def _recipients(
     def find(slack_id: str) -> Employee | None:
         if slack_id == own_bot:
             return None
-        return ensure_employee(session, services.client, team_id, slack_id, now)
+        return ensure_employee(session, services.directory, team_id, slack_id, now)
 
     def bot(slack_id: str) -> bool:
         if slack_id == own_bot:
             return True
-        member = fetch_member(services.client, slack_id)
+        member = services.directory.member(slack_id)
         return member is not None and is_bot(member)
 
     return resolve_recipients(slack_ids, find=find, is_bot=bot)
@@ -407,9 +407,9 @@ def _on_shortcut(services: Services, body: dict[str, Any], context: dict[str, An
     if not look_up or view_id is None:
         return
     with services.db.session() as session:
-        if ensure_employee(session, services.client, team_id, author, services.clock.now()):
+        if ensure_employee(session, services.directory, team_id, author, services.clock.now()):
             return
-        member = fetch_member(services.client, author)
+        member = services.directory.member(author)
         key = "reward.error.bot_author" if member and is_bot(member) else "reward.error.unknown"
     try:
         services.client.views_update(view_id=view_id, view=message_modal(tr, tr(key)))

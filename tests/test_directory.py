@@ -24,6 +24,7 @@ from bot.org.directory import (
     reports_of,
     sync_directory,
 )
+from bot.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.models import AuditLog, Employee, Team, Workspace
 from tests.fakeslack import FakeSlack
@@ -63,7 +64,7 @@ def employees(db: Database, team_id: str = "T0001") -> dict[str, Employee]:
 
 def sync(db: Database, client: WebClient, clock: FixedClock, team_id: str = "T0001") -> SyncReport:
     with db.session() as session:
-        return sync_directory(session, client, team_id, clock.now())
+        return sync_directory(session, SlackDirectory(client), team_id, clock.now())
 
 
 def test_sync_pages_through_the_whole_directory(
@@ -285,7 +286,7 @@ def test_ensure_employee_uses_the_row_it_has(
 ) -> None:
     with db.session() as session:
         add_employee(session, workspace, "U1", clock, name="Ani", active=False)
-        found = ensure_employee(session, client, workspace, "U1", clock.now())
+        found = ensure_employee(session, SlackDirectory(client), workspace, "U1", clock.now())
         assert found is not None and found.name == "Ani" and found.active is False
     assert fake_slack.calls_to("users.info") == []
 
@@ -297,9 +298,9 @@ def test_ensure_employee_creates_a_person_before_the_first_sync(
         id="U1", real_name="Ani", email="ani@example.com", tz="Asia/Makassar", locale="id-ID"
     )
     with db.session() as session:
-        created = ensure_employee(session, client, workspace, "U1", clock.now())
+        created = ensure_employee(session, SlackDirectory(client), workspace, "U1", clock.now())
         assert created is not None
-        again = ensure_employee(session, client, workspace, "U1", clock.now())
+        again = ensure_employee(session, SlackDirectory(client), workspace, "U1", clock.now())
         assert again is created
     ani = employees(db)["U1"]
     assert (ani.name, ani.email, ani.tz, ani.locale, ani.role, ani.active) == (
@@ -336,7 +337,8 @@ def test_ensure_employee_refuses_bots_leavers_and_strangers(
     if setup is not None:
         fake_slack.add_user(id=slack_id, **setup)
     with db.session() as session:
-        assert ensure_employee(session, client, workspace, slack_id, clock.now()) is None
+        directory = SlackDirectory(client)
+        assert ensure_employee(session, directory, workspace, slack_id, clock.now()) is None
     assert employees(db) == {}
 
 
@@ -346,7 +348,8 @@ def test_ensure_employee_ignores_people_of_another_workspace(
     fake_slack.add_user(id="U9")
     fake_slack.users["U9"]["team_id"] = "T0002"
     with db.session() as session:
-        assert ensure_employee(session, client, workspace, "U9", clock.now()) is None
+        directory = SlackDirectory(client)
+        assert ensure_employee(session, directory, workspace, "U9", clock.now()) is None
 
 
 def test_lookups_and_direct_reports(db: Database, workspace: str, clock: FixedClock) -> None:
@@ -384,7 +387,7 @@ def test_ensure_employee_losing_a_race_returns_the_winners_row(
 
     racing = RacingClient(token="xoxb-test", base_url=fake_slack.api_url)
     with db.session() as session:
-        found = ensure_employee(session, racing, workspace, "U1", clock.now())
+        found = ensure_employee(session, SlackDirectory(racing), workspace, "U1", clock.now())
         assert found is not None and found.name == "Winner"
     assert len(employees(db)) == 1
 

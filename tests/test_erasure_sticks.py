@@ -22,6 +22,7 @@ from bot.org.directory import ensure_employee, sync_directory
 from bot.org.erasure_marks import is_marked_erased, unmark_erased
 from bot.reporting import PersonNotFound, erase_person, export_person, hr_figures
 from bot.reward.summary import monthly_summary
+from bot.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.erasures import ErasedPerson, ErasureKey
 from storage.models import Employee
@@ -81,7 +82,7 @@ def test_sync_after_erase_does_not_bring_them_back(
         erase_person(session, TEAM_ID, "UEKO", actor="cli", now=clock.now())
     for _ in range(2):  # on start, then daily
         with db.session() as session:
-            report = sync_directory(session, client, TEAM_ID, clock.now())
+            report = sync_directory(session, SlackDirectory(client), TEAM_ID, clock.now())
         assert report.created == 0 and report.skipped_erased == 1
     with db.session() as session:
         assert rows_with(session, "UEKO") == []
@@ -92,12 +93,13 @@ def test_sync_after_erase_does_not_bring_them_back(
         assert "erased" not in render_org_tree(session, TEAM_ID).lower()
         # Their own request (a click, a command) does not add them either, nor ask Slack.
         before = len(fake_slack.calls_to("users.info"))
-        assert ensure_employee(session, client, TEAM_ID, "UEKO", clock.now()) is None
+        directory = SlackDirectory(client)
+        assert ensure_employee(session, directory, TEAM_ID, "UEKO", clock.now()) is None
         assert len(fake_slack.calls_to("users.info")) == before
         # Nor does an org import, by Slack id or by e-mail (resolved through Slack).
-        by_id = import_org(session, client, TEAM_ID, "slack_id,manager_slack_id,role,team\n"
+        by_id = import_org(session, directory, TEAM_ID, "slack_id,manager_slack_id,role,team\n"
                            "UEKO,UMAYA,employee,Sales\n", clock.now(), actor=None)  # fmt: skip
-        by_email = import_org(session, client, TEAM_ID, "email,manager_email,role,team\n"
+        by_email = import_org(session, directory, TEAM_ID, "email,manager_email,role,team\n"
                               "eko@acme.example,,employee,\n", clock.now(), actor=None)  # fmt: skip
         session.rollback()
     assert [p.message for p in by_id.problems] == [
@@ -126,7 +128,7 @@ def test_the_mark_is_not_their_slack_id_and_restore_lets_them_back(
         assert unmark_erased(session, TEAM_ID, "UEKO")
         assert not unmark_erased(session, TEAM_ID, "UEKO")
     with db.session() as session:
-        report = sync_directory(session, client, TEAM_ID, clock.now())
+        report = sync_directory(session, SlackDirectory(client), TEAM_ID, clock.now())
         [eko] = rows_with(session, "UEKO")
     assert report.created == 1 and report.skipped_erased == 0
     assert (eko.name, eko.email, eko.active, eko.role) == ("Eko", "eko@acme.example", True,

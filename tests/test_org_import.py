@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.org.csv_import import ImportProblem, ImportResult, import_org, render_org_tree
+from bot.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.models import AuditLog, Employee, Team
 from tests.fakeslack import FakeSlack
@@ -63,7 +64,8 @@ def run(
     db: Database, clock: FixedClock, text: str, client: WebClient | None = None
 ) -> ImportResult:
     with db.session() as session:
-        return import_org(session, client, "T0001", text, clock.now(), actor="UADMIN")
+        directory = SlackDirectory(client) if client is not None else None
+        return import_org(session, directory, "T0001", text, clock.now(), actor="UADMIN")
 
 
 def snapshot(db: Database) -> tuple[Any, ...]:

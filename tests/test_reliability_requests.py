@@ -21,6 +21,7 @@ from bot.clock import FixedClock
 from bot.monitoring import CheckinAnswers, submit_checkin
 from bot.org.directory import SyncReport, employee_by_slack_id, sync_directory
 from bot.planning import create_goal
+from bot.slack.directory import SlackDirectory
 from bot.ticks import tick
 from storage.checkins import Checkin
 from storage.db import Database
@@ -126,7 +127,7 @@ def button_payload(
 def sync(app: RunningApp, db: Database, fake: FakeSlack, clock: FixedClock) -> SyncReport:
     client = WebClient(token=BOT_TOKEN, base_url=fake.api_url)
     with db.session() as session:
-        return sync_directory(session, client, TEAM_ID, clock.now())
+        return sync_directory(session, SlackDirectory(client), TEAM_ID, clock.now())
 
 
 def leaves_slack(fake: FakeSlack, slack_id: str) -> None:

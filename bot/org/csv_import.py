@@ -16,12 +16,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from bot.audit import record
-from bot.org.directory import People, Person, quote_value, show_value
+from bot.org.directory import MemberSource, People, Person, quote_value, show_value
 from bot.org.erasure_marks import is_erased_row
 from storage.models import Employee, Role, Team
 
@@ -250,7 +249,7 @@ def _loops(plans: list[_Plan], directory: People) -> list[ImportProblem]:
 
 def import_org(
     session: Session,
-    client: WebClient | None,
+    source: MemberSource | None,
     team_id: str,
     csv_text: str,
     now: datetime,
@@ -259,13 +258,13 @@ def import_org(
     """Check the whole file, then apply it, or change nothing and say what is wrong.
 
     People the file names who are in Slack but not yet in the database (the daily sync has
-    not run) are looked up through `client` and created only if the import succeeds.
+    not run) are looked up through `source` and created only if the import succeeds.
     """
     problems: list[ImportProblem] = []
     rows, by_email, manager_by_email = _parse(csv_text, problems)
     if problems:
         return ImportResult(ok=False, problems=problems)
-    directory = People(session, client, team_id)
+    directory = People(session, source, team_id)
     checker = _Checker(directory, by_email, manager_by_email)
     plans = checker.check(rows)
     if checker.problems:

@@ -7,22 +7,21 @@ and never touches the second, so a daily sync can never undo an org import.
 People who were erased (`kinerja person erase`) are never added again by any path here — the
 sync, a request of theirs, an org import — until an admin re-adds them (bot/org/erasure_marks.py).
 
-The Slack client is this module's data source only; everything else is plain rows, so the
-rules (bots, leavers, returners, odd time zones) are tested through the fake Web API.
+Slack's directory reaches these rules through a `MemberSource` (bot/slack/directory.py reads
+it from the Web API); everything else is plain rows, so the rules (bots, leavers, returners, odd
+time zones) are tested without Slack and through the fake Web API alike.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import available_timezones
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload
@@ -33,12 +32,7 @@ from storage.models import Employee, Role
 
 Member = Mapping[str, Any]
 
-PAGE_SIZE = 200  # users.list is Tier 2; Slack recommends at most 200 per page
 SLACKBOT_ID = "USLACKBOT"
-# Errors that mean "Slack does not know this person", as opposed to an outage or a bad token.
-NOT_FOUND_ERRORS = frozenset(
-    {"user_not_found", "users_not_found", "user_not_visible", "invalid_email"}
-)
 _NAME_MAX = 255
 _EMAIL_MAX = 320
 _TZ_MAX = 64
@@ -65,35 +59,18 @@ class SyncReport:
         return ", ".join(f"{key.replace('_', ' ')} {value}" for key, value in asdict(self).items())
 
 
-def iter_members(client: WebClient) -> Iterator[Member]:
-    """Every member of the workspace, page by page, following `next_cursor` to the end."""
-    cursor: str | None = None
-    used: set[str] = set()  # a cursor seen twice would loop for ever
-    while True:
-        response = client.users_list(limit=PAGE_SIZE, cursor=cursor, include_locale=True)
-        yield from response.get("members") or []
-        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor or cursor in used:
-            return
-        used.add(cursor)
+class MemberSource(Protocol):
+    """Slack's directory as the rules here read it. The app passes bot.slack.directory's
+    SlackDirectory; the core never talks to Slack itself, so it imports no Slack module."""
 
+    def members(self) -> Iterable[Member]:
+        """Every member of the workspace (all pages)."""
+        ...
 
-def fetch_member(client: WebClient, value: str, by_email: bool = False) -> Member | None:
-    """users.info (with locale) or users.lookupByEmail; None when Slack knows nobody by that.
-
-    Outages and bad tokens still raise `SlackApiError`: they do not mean "nobody".
-    """
-    try:
-        if by_email:
-            response = client.users_lookupByEmail(email=value)
-        else:
-            response = client.users_info(user=value, include_locale=True)
-    except SlackApiError as error:
-        if error.response.get("error") in NOT_FOUND_ERRORS:
-            return None
-        raise
-    user = response.get("user")
-    return user if isinstance(user, Mapping) else None
+    def member(self, value: str, by_email: bool = False) -> Member | None:
+        """One member by Slack id or e-mail; None when Slack knows nobody by that. An outage
+        raises: it does not mean "nobody"."""
+        ...
 
 
 def is_bot(member: Member) -> bool:
@@ -194,14 +171,16 @@ def _apply_profile(employee: Employee, member: Member) -> tuple[bool, bool]:
     return changed, unknown_tz
 
 
-def sync_directory(session: Session, client: WebClient, team_id: str, now: datetime) -> SyncReport:
+def sync_directory(
+    session: Session, source: MemberSource, team_id: str, now: datetime
+) -> SyncReport:
     """Bring the workspace's employees in line with `users.list`.
 
     All pages are read before the first query, so a Slack failure half-way changes nothing
     and the database is not kept waiting on the network. Leavers are deactivated, never
     deleted, because their goals, check-ins and reviews stay part of the record.
     """
-    members = list(iter_members(client))
+    members = list(source.members())
     existing = {
         employee.slack_id: employee
         for employee in session.scalars(
@@ -312,8 +291,8 @@ class People:
     a caller that finds a problem elsewhere can still change nothing.
     """
 
-    def __init__(self, session: Session, client: WebClient | None, team_id: str) -> None:
-        self.client = client
+    def __init__(self, session: Session, source: MemberSource | None, team_id: str) -> None:
+        self.source = source
         self.team_id = team_id
         self.erased = erased_matcher(session, team_id)
         employees = [
@@ -359,9 +338,9 @@ class People:
         shown = show_value(value, by_email)
         if known is None and not by_email and self.erased(value):
             return f"{shown} {ERASED_REASON.format(slack_id=value)}"
-        if known is not None or self.client is None or not _plausible(value, by_email):
+        if known is not None or self.source is None or not _plausible(value, by_email):
             return known or f"unknown person {shown}"
-        member = fetch_member(self.client, value, by_email)
+        member = self.source.member(value, by_email)
         if member is None or not isinstance(member.get("id"), str):
             return f"unknown person {shown}"
         if member["id"] in self.by_slack:  # e.g. found by an e-mail we had not stored
@@ -392,21 +371,21 @@ def employee_by_slack_id(session: Session, team_id: str, slack_id: str) -> Emplo
 
 
 def ensure_employee(
-    session: Session, client: WebClient, team_id: str, slack_id: str, now: datetime
+    session: Session, source: MemberSource, team_id: str, slack_id: str, now: datetime
 ) -> Employee | None:
     """The person behind a request, even if they used the app before the daily sync.
 
     An existing row is returned as it is, inactive or not (the caller tells an inactive
     person so). A missing one is created from `users.info`; bots, leavers, people of other
     workspaces, erased people and ids Slack does not know give None. Slack outages raise
-    `SlackApiError`.
+    (`SlackApiError` from the app's source).
     """
     employee = employee_by_slack_id(session, team_id, slack_id)
     if employee is not None:
         return employee
     if is_marked_erased(session, team_id, slack_id):
         return None
-    member = fetch_member(client, slack_id)
+    member = source.member(slack_id)
     if member is None or member.get("id") != slack_id or not is_person(member, team_id):
         return None
     employee = new_employee(team_id, member, now)

@@ -62,7 +62,7 @@ def sync_all_workspaces(services: Services, *, once_per_day: bool) -> None:
                     continue
             # The claim is committed first: paging Slack must not hold SQLite's write lock.
             with services.db.session() as session:
-                report = sync_directory(session, services.client, team_id, now)
+                report = sync_directory(session, services.directory, team_id, now)
             log.info("directory sync for %s: %s", team_id, report)
         except Exception:
             log.exception("directory sync failed for %s; the next run will retry", team_id)

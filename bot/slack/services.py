@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
 from bot.slack.after_ack import AfterAck
+from bot.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.models import Employee
 
@@ -28,3 +29,8 @@ class Services:
         """The person's Slack locale first, then the organisation default."""
         locale = employee.locale if employee is not None and employee.locale else slack_locale
         return Translator(resolve_locale(locale, self.settings.default_locale))
+
+    @property
+    def directory(self) -> SlackDirectory:
+        """Slack's directory, for the rules that add a person Kinerja has not met yet."""
+        return SlackDirectory(self.client)

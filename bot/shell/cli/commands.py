@@ -99,7 +99,7 @@ def sync(settings: Settings, workspace: str | None = None) -> int:
     team_id = _workspace(services, workspace)
     try:
         with db.session() as session:
-            report = sync_directory(session, services.client, team_id, services.clock.now())
+            report = sync_directory(session, services.directory, team_id, services.clock.now())
     except (SlackApiError, OSError) as error:
         raise _slack_failure(error) from None
     print(f"directory of {team_id}: {report}")
@@ -146,10 +146,10 @@ def org_import(settings: Settings, path: Path, workspace: str | None, *, dry_run
     db = _database(settings)
     services = _services(settings, db)
     team_id = _workspace(services, workspace)
-    client = services.client if settings.slack_bot_token else None
+    source = services.directory if settings.slack_bot_token else None
     try:
         with db.session(dry_run=dry_run) as session:
-            result = import_org(session, client, team_id, text, services.clock.now(), actor=None)
+            result = import_org(session, source, team_id, text, services.clock.now(), actor=None)
             if not result.ok:
                 session.rollback()
     except (SlackApiError, OSError) as error:

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.reporting.erase import Erasure
 from bot.shell.cli import words as words
+from bot.slack.directory import SlackDirectory
 from bot.slack.services import Services
 
 ACTOR = "cli"
@@ -46,7 +47,7 @@ def _client(services: Services) -> WebClient | None:
 
 def slack_status(services: Services, team_id: str, slack_id: str) -> str:
     """One line on whether Slack still has this person, for the warning before erasure."""
-    from bot.org.directory import fetch_member, why_not_a_person
+    from bot.org.directory import why_not_a_person
 
     client = _client(services)
     if client is None:
@@ -55,7 +56,7 @@ def slack_status(services: Services, team_id: str, slack_id: str) -> str:
             "are, Kinerja keeps them out until `kinerja person restore` re-adds them."
         )
     try:
-        member = fetch_member(client, slack_id)
+        member = SlackDirectory(client).member(slack_id)
     except (SlackApiError, OSError) as error:
         reason = error.response.get("error") if isinstance(error, SlackApiError) else error
         return (
@@ -169,7 +170,7 @@ def person_restore(services: Services, team_id: str, slack_id: str) -> int:
         employee = None
         if client is not None:
             try:
-                employee = ensure_employee(session, client, team_id, slack_id, now)
+                employee = ensure_employee(session, SlackDirectory(client), team_id, slack_id, now)
             except (SlackApiError, OSError) as error:
                 reason = error.response.get("error") if isinstance(error, SlackApiError) else error
                 note = f"Slack could not be asked now ({reason}); {note}"
