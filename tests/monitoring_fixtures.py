@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import bot.scheduler_tasks  # noqa: F401  (registers every cycle's tasks before we pick ours)
-import bot.ticks as scheduler
 from bot.config import Settings
 from bot.ticks import TickReport
 from storage.db import Database
 from storage.models import Employee, OutboxMessage, Team
+from tests import ticking
 
 TEAM_ID = "T0001"
 
@@ -62,13 +61,11 @@ def only_monitoring_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tick just this cycle's tasks (and leave ending), so another cycle's work in progress
     can neither slow nor break these tests."""
     wanted = ("end_expired_leave", "checkin_prompts", "obstacle_escalation")
-    monkeypatch.setattr(
-        scheduler, "TICK_TASKS", {name: scheduler.TICK_TASKS[name] for name in wanted}
-    )
+    monkeypatch.setattr(ticking, "ONLY", ticking.only(*wanted))
 
 
 def tick(db: Database, settings: Settings, at: datetime) -> TickReport:
-    report = scheduler.tick(db, settings, at)
+    report = ticking.tick(db, settings, at)
     assert report.failed == [], report.failed
     return report
 

@@ -25,13 +25,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import ticks as scheduler
 from bot.config import Settings
 from bot.review import CycleInput, ReviewInput, create_cycle
 from bot.review.cycles import CycleResult
+from bot.ticks import TickReport
 from storage.db import Database
 from storage.models import Employee, OutboxMessage, Team
 from storage.reviews import Review, ReviewCycle
+from tests import ticking
 
 TEAM_ID = "T0001"
 TZ = "Asia/Jakarta"
@@ -178,20 +179,12 @@ def keys(db: Database, prefix: str = "review") -> list[str]:
 
 
 def only_review_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tick this cycle's tasks only, so another cycle's work in progress cannot interfere.
-
-    Every task module is imported first: one imported later would register itself into the
-    patched dict (tick imports bot.scheduler_tasks on its first pass)."""
-    import bot.scheduler_tasks  # noqa: F401
-
-    wanted = ("review_cycles", "review_reminders")
-    monkeypatch.setattr(
-        scheduler, "TICK_TASKS", {name: scheduler.TICK_TASKS[name] for name in wanted}
-    )
+    """Tick this cycle's tasks only, so another cycle's work in progress cannot interfere."""
+    monkeypatch.setattr(ticking, "ONLY", ticking.only("review_cycles", "review_reminders"))
 
 
-def tick(db: Database, settings: Settings, at: datetime) -> scheduler.TickReport:
-    report = scheduler.tick(db, settings, at)
+def tick(db: Database, settings: Settings, at: datetime) -> TickReport:
+    report = ticking.tick(db, settings, at)
     assert report.failed == [], report.failed
     return report
 

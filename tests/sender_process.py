@@ -32,7 +32,7 @@ from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.outbox import enqueue
 from bot.slack.sender import OutboxSender
-from bot.ticks import TICK_TASKS, TickContext, claim_run, tick
+from bot.ticks import TickContext, TickTask, claim_run, tick
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus
 
@@ -88,16 +88,15 @@ def run_ticks(db: Database) -> int:
     start = os.environ.get("SENDER_TICK_FROM")
     if not start:
         return 0
-    import bot.scheduler_tasks  # noqa: F401  (imported first, so only the tasks below run)
-
-    TICK_TASKS.clear()
-    TICK_TASKS["reliability_minute"] = minute_message
-    TICK_TASKS["reliability_keyed"] = minute_key_only
+    tasks = [
+        TickTask("reliability_minute", minute_message),
+        TickTask("reliability_keyed", minute_key_only),
+    ]
     settings = load_settings(require_slack=False)
     at = datetime.fromisoformat(start)
     won = 0
     for minute in range(int(_number("SENDER_TICK_MINUTES", 1))):
-        report = tick(db, settings, at + timedelta(minutes=minute))
+        report = tick(db, settings, at + timedelta(minutes=minute), tasks)
         if report.failed:
             raise SystemExit(f"tick failed: {report.failed}")
         won += report.done.get("reliability_minute", 0)

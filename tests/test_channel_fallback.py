@@ -16,8 +16,6 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-import bot.scheduler_tasks  # noqa: F401  (registers the tasks before we pick ours)
-import bot.ticks as scheduler
 from bot.blocks.reporting import as_plain_text
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -28,6 +26,7 @@ from bot.slack.services import Services
 from storage.db import Database
 from storage.kudos import KudosSource
 from storage.models import AuditLog, Employee, OutboxMessage
+from tests import ticking
 from tests.appserver import RunningApp, settings_for
 from tests.fakeslack import FakeSlack, Message
 from tests.reporting_fixtures import DIGEST_AT, JAKARTA, Seeded, seed
@@ -51,9 +50,7 @@ def seeded(db: Database, workspace: str, fake_slack: FakeSlack) -> Seeded:
 @pytest.fixture
 def only(monkeypatch: pytest.MonkeyPatch) -> Any:
     def pick(*names: str) -> None:
-        monkeypatch.setattr(
-            scheduler, "TICK_TASKS", {name: scheduler.TICK_TASKS[name] for name in names}
-        )
+        monkeypatch.setattr(ticking, "ONLY", ticking.only(*names))
 
     return pick
 
@@ -69,7 +66,7 @@ def config(database_url: str, fake: FakeSlack, **extra: str) -> Settings:
 
 
 def tick(db: Database, settings: Settings, at: datetime) -> None:
-    report = scheduler.tick(db, settings, at)
+    report = ticking.tick(db, settings, at)
     assert report.failed == [], report.failed
 
 

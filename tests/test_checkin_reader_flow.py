@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.ticks import tick
 from storage.checkins import Checkin
 from storage.db import Database
 from storage.models import Employee
@@ -35,6 +34,7 @@ from tests.monitoring_slack import (
     submit,
     texts,
 )
+from tests.ticking import tick
 from tests.waiting import wait_for
 
 FRIDAY_1500_JAKARTA = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.planning import goal_progress
-from bot.ticks import tick
 from storage.checkins import Checkin, CheckinKeyResultUpdate, CheckinSchedule, Obstacle
 from storage.db import Database
 from storage.goals import Goal, GoalEvent, KeyResult
@@ -32,6 +31,7 @@ from tests.monitoring_slack import (
     texts,
     with_state,
 )
+from tests.ticking import tick
 from tests.waiting import wait_for
 
 FRIDAY_1500_JAKARTA = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)

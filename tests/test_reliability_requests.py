@@ -22,7 +22,6 @@ from bot.monitoring import CheckinAnswers, submit_checkin
 from bot.org.directory import SyncReport, employee_by_slack_id, sync_directory
 from bot.planning import create_goal
 from bot.slack.directory import SlackDirectory
-from bot.ticks import tick
 from storage.checkins import Checkin
 from storage.db import Database
 from storage.goals import Goal
@@ -44,6 +43,7 @@ from tests.monitoring_slack import (
 )
 from tests.planning_fixtures import Org, goal_input, make_org
 from tests.planning_slack import submit as submit_goal
+from tests.ticking import tick
 from tests.waiting import wait_for
 
 TEAM = {"id": TEAM_ID, "domain": "acme"}

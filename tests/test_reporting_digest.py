@@ -14,8 +14,6 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-import bot.scheduler_tasks  # noqa: F401  (registers the tasks before we pick ours)
-import bot.ticks as scheduler
 from bot.blocks.reporting import as_plain_text
 from bot.clock import FixedClock
 from bot.config import Settings
@@ -24,6 +22,7 @@ from bot.reporting.tasks import set_digest_schedule
 from bot.slack.sender import OutboxSender
 from storage.db import Database
 from storage.models import AuditLog, Employee, JobRun, OutboxMessage
+from tests import ticking
 from tests.appserver import settings_for
 from tests.fakeslack import FakeSlack, Message
 from tests.reporting_fixtures import (
@@ -52,9 +51,7 @@ def seeded(db: Database, workspace: str, fake_slack: FakeSlack) -> Seeded:
 
 @pytest.fixture(autouse=True)
 def only_digests(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        scheduler, "TICK_TASKS", {"weekly_digests": scheduler.TICK_TASKS["weekly_digests"]}
-    )
+    monkeypatch.setattr(ticking, "ONLY", ticking.only("weekly_digests"))
 
 
 def settings(
@@ -67,7 +64,7 @@ def settings(
 
 
 def tick(db: Database, config: Settings, at: datetime) -> int:
-    report = scheduler.tick(db, config, at)
+    report = ticking.tick(db, config, at)
     assert report.failed == [], report.failed
     return report.total
 

@@ -15,13 +15,13 @@ from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.slack.replay import REMEMBER_FOR
-from bot.ticks import tick
 from storage.db import Database
 from storage.kudos import Kudos
 from storage.models import HandledRequest
 from tests.appserver import RunningApp, settings_for, start_app
 from tests.fakeslack import FakeSlack
 from tests.reward_fixtures import CHANNEL, configure, drain, person
+from tests.ticking import tick
 from tests.waiting import wait_for
 
 PEOPLE = {"UANI": "en-US", "UBUDI": "en-US", "UCITRA": "id-ID"}

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from bot.clock import FixedClock
 from bot.reward.kudos import give_kudos
 from bot.reward.summary import first_working_day, monthly_summary
-from bot.ticks import tick
 from storage.db import Database
 from storage.kudos import KudosSource
 from storage.models import Employee, OutboxMessage
@@ -19,6 +18,7 @@ from tests.appserver import settings_for
 from tests.conftest import TEAM_ID
 from tests.fakeslack import FakeSlack, Message
 from tests.reward_fixtures import CHANNEL, block_texts, configure, drain, person
+from tests.ticking import tick
 
 DECEMBER = datetime(2026, 12, 10, 3, 0, tzinfo=UTC)
 

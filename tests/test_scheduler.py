@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock, zone_of
-from bot.ticks import TICK_TASKS, TickContext, claim_run, tick
+from bot.ticks import TickContext, TickTask, claim_run
 from storage.db import Database
 from storage.models import AuditLog, Employee, JobRun
 from tests.appserver import settings_for
+from tests.ticking import tick
 
 
 def _employee(
@@ -71,11 +72,8 @@ def test_a_failing_task_is_reported_and_rolled_back(
         claim_run(ctx.session, ctx.workspace.team_id, "broken", "p", ctx.now)
         raise RuntimeError("boom")
 
-    TICK_TASKS["broken"] = broken
-    try:
-        report = tick(db, settings, datetime(2026, 11, 24, tzinfo=UTC))
-    finally:
-        del TICK_TASKS["broken"]
+    at = datetime(2026, 11, 24, tzinfo=UTC)
+    report = tick(db, settings, at, tasks=[TickTask("broken", broken)])
     assert report.failed == ["T0001:broken"]
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(JobRun)) == 0

@@ -9,7 +9,8 @@ from bot.blocks.text import context, escape, section
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
-    from bot.org.channels import About, ChannelState
+    from bot.org.channels import About
+    from bot.ports import ChannelState
 
 
 def channel_ref(state: ChannelState) -> str:

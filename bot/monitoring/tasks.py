@@ -1,11 +1,15 @@
-"""The Monitoring cycle's scheduled work, registered in bot.ticks.TICK_TASKS on import
-(bot/scheduler_tasks.py imports this module)."""
+"""The Monitoring cycle's scheduled work, declared with the rest of the cycle in
+handlers/monitoring."""
 
 from __future__ import annotations
 
+from bot.monitoring.away import end_expired_leave
 from bot.monitoring.obstacles import obstacle_escalation_task
 from bot.monitoring.prompts import checkin_prompts_task
-from bot.ticks import TICK_TASKS
+from bot.ticks import TickTask
 
-TICK_TASKS["checkin_prompts"] = checkin_prompts_task
-TICK_TASKS["obstacle_escalation"] = obstacle_escalation_task
+TICK_TASKS = (
+    TickTask("end_expired_leave", end_expired_leave),
+    TickTask("checkin_prompts", checkin_prompts_task),
+    TickTask("obstacle_escalation", obstacle_escalation_task),
+)

@@ -23,9 +23,8 @@ No Slack here: the checker and the file sender are passed in.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,37 +34,15 @@ from bot.blocks.channels import channel_warning
 from bot.clock import zone_of
 from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
+from bot.ports import ChannelState
 from storage.models import AuditLog, Employee, Role, Workspace
 
 log = logging.getLogger(__name__)
 
-# Slack's answers that mean "this channel cannot take the post", as opposed to a bad message.
-CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 # What the channel is for; it chooses the warning's "until then" line and, at send time,
 # whether HR gets a DM copy (everything but a kudos post, whose recipients have theirs).
 About = Literal["hr_digest", "hr", "recognition", "kudos"]
-
-
-@dataclass(frozen=True)
-class ChannelState:
-    """What a check found. `problem` is one of CHANNEL_ERRORS, or None when the channel can be
-    used (or could not be checked: then the send-time fallback still stands behind it)."""
-
-    channel: str
-    problem: str | None = None
-    name: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-class ChannelChecker(Protocol):
-    def check(self, channel: str, *, post_files: bool) -> ChannelState:
-        """`post_files`: the channel also gets files (the digest's chart), which needs the bot
-        to be a member even of a public channel; a text post to a public one does not."""
-        ...
 
 
 class ChannelUnreachable(Exception):

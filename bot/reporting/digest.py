@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,7 @@ from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
 from bot.org.channels import reroute_marker
 from bot.outbox import enqueue
+from bot.ports import FileSender
 from bot.reporting.chart import ChartData, chart_data, render_chart
 from bot.reporting.figures import DigestFigures
 from bot.reporting.goals import GoalAtRisk
@@ -50,22 +51,6 @@ PENDING, UPLOADED, FAILED = "digest.chart_pending", "digest.chart_uploaded", "di
 REROUTED = "digest.chart_rerouted"
 MAX_ATTEMPTS = 3
 RETRY_HOURS = 24
-
-
-class FileSender(Protocol):
-    """Uploads a file to a channel, or to a person's DM (`user`); the Slack side lives in
-    bot/slack/files.py so that this package imports nothing from Slack."""
-
-    def send_file(
-        self,
-        *,
-        channel: str | None,
-        user: str | None,
-        content: bytes,
-        filename: str,
-        title: str,
-        comment: str,
-    ) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)

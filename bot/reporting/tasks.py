@@ -20,17 +20,13 @@ from sqlalchemy.orm import Session
 from bot.clock import zone_of
 from bot.config import Settings
 from bot.monitoring.periods import parse_local_time
-from bot.org.channels import ChannelChecker, ChannelState, warn_unreachable
+from bot.org.channels import warn_unreachable
 from bot.org.settings import get_setting, set_setting
-from bot.reporting.digest import (
-    FileSender,
-    enqueue_hr_digest,
-    enqueue_manager_digests,
-    upload_charts,
-)
+from bot.ports import ChannelChecker, ChannelState
+from bot.reporting.digest import enqueue_hr_digest, enqueue_manager_digests, upload_charts
 from bot.reporting.figures import hr_figures
 from bot.reporting.periods import iso_week
-from bot.ticks import TICK_TASKS, TickContext, claim_run
+from bot.ticks import TickContext, TickTask, claim_run
 
 JOB = "hr_digest"
 TASK = "weekly_digests"
@@ -98,25 +94,6 @@ def set_digest_schedule(
     return digest_schedule(session, team_id)
 
 
-def file_sender_for(settings: Settings) -> FileSender | None:
-    """The Slack uploader, or None without a bot token (`kinerja tick` on a test box)."""
-    if not settings.slack_bot_token:
-        return None
-    from bot.slack.files import SlackFileSender
-
-    return SlackFileSender.from_settings(settings)
-
-
-def channel_checker_for(settings: Settings) -> ChannelChecker | None:
-    """The Slack channel checker, or None without a bot token."""
-    if not settings.slack_bot_token:
-        return None
-    from bot.slack.channel_check import SlackChannelChecker
-    from bot.slack.client import make_web_client
-
-    return SlackChannelChecker(make_web_client(settings))
-
-
 def check_hr_channel(
     session: Session,
     team_id: str,
@@ -153,9 +130,8 @@ def weekly_digests(ctx: TickContext) -> int:
     if schedule.due(local):
         week = iso_week(local.date())
         if claim_run(ctx.session, team_id, JOB, week, ctx.now):
-            state = check_hr_channel(
-                ctx.session, team_id, ctx.settings, channel_checker_for(ctx.settings), ctx.now
-            )
+            channels = ctx.ports.channels
+            state = check_hr_channel(ctx.session, team_id, ctx.settings, channels, ctx.now)
             done += send_digests(
                 ctx.session,
                 team_id,
@@ -165,7 +141,7 @@ def weekly_digests(ctx: TickContext) -> int:
                 schedule,
                 use_channel=state is None or state.ok,
             )
-    done += upload_charts(ctx.session, team_id, ctx.now, lambda: file_sender_for(ctx.settings))
+    done += upload_charts(ctx.session, team_id, ctx.now, lambda: ctx.ports.files)
     return done
 
 
@@ -228,4 +204,4 @@ def send_now(
     )
 
 
-TICK_TASKS[TASK] = weekly_digests
+TICK_TASKS = (TickTask(TASK, weekly_digests),)

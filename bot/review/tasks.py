@@ -27,7 +27,7 @@ from bot.review.dates import (
 )
 from bot.review.history import record
 from bot.review.notify import translators
-from bot.ticks import TICK_TASKS, TickContext
+from bot.ticks import TickContext, TickTask
 from storage.models import Employee
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewEventAction, ReviewStatus
 
@@ -90,5 +90,7 @@ def review_reminders_task(ctx: TickContext) -> int:
     return sent
 
 
-TICK_TASKS["review_cycles"] = review_cycles_task
-TICK_TASKS["review_reminders"] = review_reminders_task
+TICK_TASKS = (
+    TickTask("review_cycles", review_cycles_task),
+    TickTask("review_reminders", review_reminders_task),
+)

@@ -25,7 +25,7 @@ from bot.org.erasure_marks import not_erased
 from bot.outbox import enqueue
 from bot.reward.kudos import by_value_order
 from bot.reward.settings import FALLBACK_TZ, recognition_settings
-from bot.ticks import TICK_TASKS, TickContext, claim_run
+from bot.ticks import TickContext, TickTask, claim_run
 from storage.kudos import CompanyValue, Kudos, KudosRecipient
 from storage.models import Employee
 
@@ -191,9 +191,7 @@ def _message(tr: Translator, summary: MonthlySummary) -> dict[str, Any]:
 def _channel_usable(ctx: TickContext, channel: str) -> bool:
     """Checked with Slack when the summary is due; a channel Kinerja cannot post in gets HR
     a warning (once a day) and is not used."""
-    from bot.reporting.tasks import channel_checker_for
-
-    checker = channel_checker_for(ctx.settings)
+    checker = ctx.ports.channels
     if checker is None:
         return True
     state = checker.check(channel, post_files=False)
@@ -209,4 +207,4 @@ def _channel_usable(ctx: TickContext, channel: str) -> bool:
     return state.ok
 
 
-TICK_TASKS[JOB] = kudos_monthly_summary
+TICK_TASKS = (TickTask(JOB, kudos_monthly_summary),)

@@ -16,9 +16,11 @@ from bot.clock import Clock, SystemClock, zone_of
 from bot.config import Settings
 from bot.org.directory import sync_directory
 from bot.slack.client import make_web_client
+from bot.slack.ports import slack_ports
 from bot.slack.sender import OutboxSender
 from bot.slack.services import Services
 from bot.ticks import claim_run, tick
+from handlers.cycles import TICK_TASKS
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Workspace
@@ -72,11 +74,11 @@ def check_channels(services: Services) -> None:
     """At start: can Kinerja post in the HR channel and each recognition channel? For one it
     cannot, HR is told what to do by DM (bot/org/channels.py), at most once a day."""
     from bot.org.channels import warn_unreachable
-    from bot.reporting.tasks import channel_checker_for, check_hr_channel
+    from bot.reporting.tasks import check_hr_channel
     from bot.reward.settings import recognition_settings
 
     settings = services.settings
-    checker = channel_checker_for(settings)
+    checker = slack_ports(settings).channels
     if checker is None:
         return
     now = services.clock.now()
@@ -120,9 +122,10 @@ def start_background(services: Services) -> Background:
     """The minute tick, the daily directory sync, the channel check at start, and the outbox
     sender thread."""
     settings = services.settings
+    ports = slack_ports(settings)
 
     def run_tick() -> None:
-        report = tick(services.db, settings, services.clock.now())
+        report = tick(services.db, settings, services.clock.now(), TICK_TASKS, ports)
         if report.total or report.failed:
             log.info("tick %s: %s failed=%s", report.at.isoformat(), report.done, report.failed)
 

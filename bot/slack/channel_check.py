@@ -15,7 +15,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.org.channels import CHANNEL_ERRORS, ChannelState
+from bot.ports import CHANNEL_ERRORS, ChannelState
 
 log = logging.getLogger(__name__)
 

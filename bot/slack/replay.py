@@ -29,7 +29,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from bot.slack.request_guard import MAX_CLOCK_SKEW
-from bot.ticks import TICK_TASKS, TickContext
+from bot.ticks import TickContext, TickTask
 from storage.db import Database
 from storage.models import HandledRequest
 
@@ -83,4 +83,4 @@ def forget_handled_requests(ctx: TickContext) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-TICK_TASKS["forget_handled_requests"] = forget_handled_requests
+TICK_TASKS = (TickTask("forget_handled_requests", forget_handled_requests),)

@@ -47,7 +47,8 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
-from bot.org.channels import CHANNEL_ERRORS, reroute
+from bot.org.channels import reroute
+from bot.ports import CHANNEL_ERRORS
 from bot.slack.delivery import Outcome, deliver
 from bot.slack.pacing import Pacer
 from bot.slack.references import referenced_keys, resolve, waves

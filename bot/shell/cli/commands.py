@@ -72,11 +72,13 @@ def migrate(settings: Settings, revision: str) -> int:
 
 
 def tick(settings: Settings, at: datetime | None, *, send: bool) -> int:
+    from bot.slack.ports import slack_ports
     from bot.ticks import tick as run_tick
+    from handlers.cycles import TICK_TASKS
 
     db = _database(settings)
     now = as_utc(at) if at is not None else SystemClock().now()
-    report = run_tick(db, settings, now)
+    report = run_tick(db, settings, now, TICK_TASKS, slack_ports(settings))
     print(f"tick at {now.isoformat()}: {words.count(report.total, 'item')} due {report.done}")
     for failure in report.failed:
         print(f"  failed: {failure}", file=sys.stderr)

@@ -141,13 +141,9 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     from bot.i18n import Translator
     from bot.reporting import chart_data, hr_figures, render_chart
     from bot.reporting.digest import upload_charts
-    from bot.reporting.tasks import (
-        channel_checker_for,
-        check_hr_channel,
-        file_sender_for,
-        send_now,
-    )
+    from bot.reporting.tasks import check_hr_channel, send_now
     from bot.shell.cli import CliError
+    from bot.slack.ports import slack_ports
 
     settings = services.settings
     db, now = services.db, services.clock.now()
@@ -164,8 +160,9 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
             return 0
     if not settings.slack_bot_token:
         raise CliError("sending needs SLACK_BOT_TOKEN (or use --dry-run)", code=2)
+    ports = slack_ports(settings)
     with db.session() as session:
-        state = check_hr_channel(session, team_id, settings, channel_checker_for(settings), now)
+        state = check_hr_channel(session, team_id, settings, ports.channels, now)
         if state is not None and not state.ok:
             tr = Translator(args.locale or settings.default_locale)
             print(advice_text(tr, state, "hr_digest"))
@@ -179,7 +176,7 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
     try:
         stats = make_sender(services).drain()
         with db.session() as session:
-            charts = upload_charts(session, team_id, now, lambda: file_sender_for(settings))
+            charts = upload_charts(session, team_id, now, lambda: ports.files)
     except OSError as error:
         raise _slack_failure(error) from None
     print(
