@@ -102,10 +102,11 @@ def serve(kind: str, database_url: str, api_url: str) -> None:
 
     from bot.clock import SystemClock
     from bot.config import load_settings
-    from bot.shell.app import create_app, register_workspace
+    from bot.shell.app import create_app
     from bot.shell.web import make_wsgi_app, server_options
     from bot.slack.client import make_web_client
     from bot.slack.services import Services
+    from bot.slack.workspace import register_workspace
 
     env = {
         "SLACK_BOT_TOKEN": TOKEN,

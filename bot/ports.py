@@ -9,10 +9,15 @@ are None and the work waits for the next tick that has them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 # Slack's answers that mean "this channel cannot take the post", as opposed to a bad message.
 CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+# What the channel is for; it chooses the warning's "until then" line and, at send time,
+# whether HR gets a DM copy (everything but a kudos post, whose recipients have theirs).
+About = Literal["hr_digest", "hr", "recognition", "kudos"]
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from waitress.server import create_server
 
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
-from bot.shell.app import create_app, register_workspace
+from bot.shell.app import create_app
 from bot.shell.web import make_wsgi_app, server_options
 from bot.slack.client import make_web_client
 from bot.slack.services import Services
+from bot.slack.workspace import register_workspace
 from storage.db import Database
 from tests.fakeslack import FakeSlack
 from tests.signed import SlackRequests

@@ -3,14 +3,11 @@ text for `kinerja digest`. Pure functions; the channel's name comes from Slack a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.blocks.text import context, escape, section
 from bot.i18n import Translator
-
-if TYPE_CHECKING:
-    from bot.org.channels import About
-    from bot.ports import ChannelState
+from bot.ports import About, ChannelState
 
 
 def channel_ref(state: ChannelState) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,15 +34,16 @@ from bot.blocks.channels import channel_warning
 from bot.clock import zone_of
 from bot.i18n import Translator, resolve_locale
 from bot.outbox import enqueue
-from bot.ports import ChannelState
+from bot.ports import About, ChannelState
 from storage.models import AuditLog, Employee, Role, Workspace
 
 log = logging.getLogger(__name__)
 
 
-# What the channel is for; it chooses the warning's "until then" line and, at send time,
-# whether HR gets a DM copy (everything but a kudos post, whose recipients have theirs).
-About = Literal["hr_digest", "hr", "recognition", "kudos"]
+# The digest's chart waits in the audit log under CHART_PENDING until uploaded
+# (bot/reporting/digest.py); a digest rerouted from its channel takes its chart along.
+CHART_PENDING = "digest.chart_pending"
+CHART_REROUTED = "digest.chart_rerouted"
 
 
 class ChannelUnreachable(Exception):
@@ -175,13 +176,11 @@ def _reroute_chart(
     session: Session, team_id: str, key: str, person: Employee, now: datetime
 ) -> None:
     """The chart meant for the channel goes with each DM copy of the digest instead."""
-    from bot.reporting.digest import PENDING, REROUTED
-
     pending = session.scalar(
         select(AuditLog.detail)
         .where(
             AuditLog.team_id == team_id,
-            AuditLog.action == PENDING,
+            AuditLog.action == CHART_PENDING,
             AuditLog.subject == key,
         )
         .limit(1)
@@ -192,7 +191,7 @@ def _reroute_chart(
         session,
         team_id=team_id,
         actor=None,
-        action=PENDING,
+        action=CHART_PENDING,
         subject=f"{key}:dm:{person.id}",
         detail={**pending, "channel": None, "user": person.slack_id},
         at=now,
@@ -200,11 +199,17 @@ def _reroute_chart(
     already = session.scalar(
         select(AuditLog.id).where(
             AuditLog.team_id == team_id,
-            AuditLog.action == REROUTED,
+            AuditLog.action == CHART_REROUTED,
             AuditLog.subject == key,
         )
     )
     if already is None:
         audit.record(
-            session, team_id=team_id, actor=None, action=REROUTED, subject=key, detail={}, at=now
+            session,
+            team_id=team_id,
+            actor=None,
+            action=CHART_REROUTED,
+            subject=key,
+            detail={},
+            at=now,
         )

@@ -33,7 +33,7 @@ from bot.blocks.reporting_team import manager_digest_message
 from bot.clock import zone_of
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
-from bot.org.channels import reroute_marker
+from bot.org.channels import CHART_PENDING, CHART_REROUTED, reroute_marker
 from bot.outbox import enqueue
 from bot.ports import FileSender
 from bot.reporting.chart import ChartData, chart_data, render_chart
@@ -46,9 +46,9 @@ from storage.models import AuditLog, Employee, JobRun, Role
 log = logging.getLogger(__name__)
 
 CHART_JOB = "digest_chart"
-PENDING, UPLOADED, FAILED = "digest.chart_pending", "digest.chart_uploaded", "digest.chart_failed"
+PENDING, UPLOADED, FAILED = CHART_PENDING, "digest.chart_uploaded", "digest.chart_failed"
 # The channel refused the digest; its chart went with the DM copies (bot/org/channels.py).
-REROUTED = "digest.chart_rerouted"
+REROUTED = CHART_REROUTED
 MAX_ATTEMPTS = 3
 RETRY_HOURS = 24
 

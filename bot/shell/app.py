@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
-from sqlalchemy import select
 
 from bot.slack.services import Services
-from storage.models import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -46,19 +44,3 @@ def create_app(services: Services, *, verify_token: bool = True) -> App:
         verification_log.addFilter(_WithoutRequestBody())
     register_listeners(app, services)
     return app
-
-
-def register_workspace(services: Services) -> Workspace:
-    """Ask Slack who we are (auth.test) and record the workspace this token serves."""
-    identity = services.client.auth_test()
-    team_id = str(identity["team_id"])
-    with services.db.session() as session:
-        workspace = session.scalar(select(Workspace).where(Workspace.team_id == team_id))
-        if workspace is None:
-            workspace = Workspace(team_id=team_id, created_at=services.clock.now())
-            session.add(workspace)
-        workspace.name = str(identity.get("team") or "")
-        workspace.bot_user_id = identity.get("user_id")
-        workspace.enterprise_id = identity.get("enterprise_id")
-    log.info("serving workspace %s (%s)", team_id, workspace.name)
-    return workspace

@@ -165,7 +165,7 @@ def _now() -> datetime:
 
 def prepare(services: Services) -> None:
     """Schema first, then the workspace this token serves (auth.test)."""
-    from bot.shell.app import register_workspace
+    from bot.slack.workspace import register_workspace
 
     upgrade(services.db.engine)
     register_workspace(services)

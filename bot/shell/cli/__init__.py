@@ -16,18 +16,19 @@ from pathlib import Path
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
+from bot.shell.cli import commands as cli_commands
+from bot.shell.cli.common import (
+    EXIT_CONFIG,
+    WORKSPACE_HELP,
+    CliError,
+    old_team_option,
+    refuse_old_team,
+)
+from bot.shell.cli.reporting import add_reporting_parsers, run_reporting
+from bot.shell.cli.review import add_review_parser, run_review
+from bot.shell.cli.schedule import add_schedule_parser, run_schedule
 
-EXIT_CONFIG = 2
 VERBOSE_FLAGS = ("-v", "--verbose")
-WORKSPACE_HELP = "workspace id (T…) when several are installed"
-
-
-class CliError(Exception):
-    """A problem the person at the terminal can fix; printed as one line, no traceback."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,32 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     org_show.add_argument("--team", help="only this organisation team's people (its name)")
     org_show.add_argument("--workspace", help=WORKSPACE_HELP)
 
-    from bot.shell.cli.schedule import add_schedule_parser
 
     add_schedule_parser(commands)
 
-    from bot.shell.cli.review import add_review_parser
 
     add_review_parser(commands)
 
-    from bot.shell.cli.reporting import add_reporting_parsers
 
     add_reporting_parsers(commands)
     return parser
-
-
-def old_team_option(parser: argparse.ArgumentParser) -> None:
-    """`--team` once meant the workspace in this verb; it is kept, hidden, only to say so."""
-    parser.add_argument("--team", dest="old_team", help=argparse.SUPPRESS)
-
-
-def refuse_old_team(args: argparse.Namespace) -> None:
-    if getattr(args, "old_team", None):
-        raise CliError(
-            f"--team names an organisation team, and `kinerja {args.command}` works on the "
-            f"whole workspace: to choose the workspace, use --workspace {args.old_team}",
-            code=EXIT_CONFIG,
-        )
 
 
 def _iso_datetime(text: str) -> datetime:
@@ -144,7 +128,6 @@ def _configure_logging(settings: Settings, command: str, verbose: bool) -> None:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.shell.cli import commands as cli_commands
 
     if args.command == "run":
         return cli_commands.run(settings, args.host)
@@ -155,15 +138,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "sync":
         return cli_commands.sync(settings, args.workspace)
     if args.command == "schedule":
-        from bot.shell.cli.schedule import run_schedule
 
         return run_schedule(args, settings)
     if args.command == "review":
-        from bot.shell.cli.review import run_review
 
         return run_review(args, settings)
     if args.command in ("digest", "export", "person"):
-        from bot.shell.cli.reporting import run_reporting
 
         return run_reporting(args, settings)
     if args.org_command == "import":

@@ -19,10 +19,16 @@ import sys
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.reporting.erase import Erasure
-from bot.shell.cli import words as words
+from bot import audit
+from bot.org.directory import employee_by_slack_id, ensure_employee, why_not_a_person
+from bot.org.erasure_marks import ERASED_PREFIX, erased_at, unmark_erased
+from bot.reporting import erase_person
+from bot.reporting.erase import Erasure, rewritable_tables
+from bot.shell.cli import words
+from bot.shell.cli.common import CliError
 from bot.slack.directory import SlackDirectory
 from bot.slack.services import Services
+from storage.purge import purge_old_versions
 
 ACTOR = "cli"
 KEPT_WHY = {
@@ -47,7 +53,6 @@ def _client(services: Services) -> WebClient | None:
 
 def slack_status(services: Services, team_id: str, slack_id: str) -> str:
     """One line on whether Slack still has this person, for the warning before erasure."""
-    from bot.org.directory import why_not_a_person
 
     client = _client(services)
     if client is None:
@@ -100,10 +105,6 @@ def outcome_lines(result: Erasure) -> list[str]:
 def person_erase(
     services: Services, team_id: str, slack_id: str, *, confirmed: bool, full: bool
 ) -> int:
-    from bot.org.directory import employee_by_slack_id
-    from bot.org.erasure_marks import ERASED_PREFIX, erased_at
-    from bot.reporting import erase_person
-    from bot.shell.cli import CliError
 
     if slack_id.startswith(ERASED_PREFIX):
         raise CliError(f"{slack_id} is the record of someone erased already")
@@ -136,8 +137,6 @@ def person_erase(
 
 
 def _print_leftovers(services: Services, tables: list[str], *, full: bool, again: str) -> None:
-    from bot.reporting.erase import rewritable_tables
-    from storage.purge import purge_old_versions
 
     tables = tables or rewritable_tables()
     leftovers = purge_old_versions(services.db, tables, full=full, again=again)
@@ -148,10 +147,6 @@ def _print_leftovers(services: Services, tables: list[str], *, full: bool, again
 
 
 def person_restore(services: Services, team_id: str, slack_id: str) -> int:
-    from bot import audit
-    from bot.org.directory import ensure_employee
-    from bot.org.erasure_marks import unmark_erased
-    from bot.shell.cli import CliError
 
     db, now = services.db, services.clock.now()
     client = _client(services)

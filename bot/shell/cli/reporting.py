@@ -18,10 +18,42 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
+from bot import audit
+from bot.blocks.channels import advice_text
+from bot.blocks.reporting import hr_digest_message
+from bot.blocks.terminal import terminal_text
 from bot.config import Settings
-from bot.shell.cli import WORKSPACE_HELP, old_team_option
-from bot.shell.cli import words as words
+from bot.i18n import Translator
+from bot.org.erasure_marks import erased_at
+from bot.reporting import (
+    PersonNotFound,
+    chart_data,
+    export_person,
+    hr_figures,
+    render_chart,
+    write_csv_files,
+)
+from bot.reporting.digest import upload_charts
+from bot.reporting.export import record_export
+from bot.reporting.export_scope import ExportScope
+from bot.reporting.tasks import check_hr_channel, digest_schedule, send_now, set_digest_schedule
+from bot.shell.cli import words
+from bot.shell.cli.common import (
+    WORKSPACE_HELP,
+    CliError,
+    old_team_option,
+    open_database,
+    services_for,
+    slack_failure,
+    workspace_of,
+)
+from bot.shell.cli.person import person_erase, person_restore
+from bot.shell.runtime import make_sender
+from bot.slack.ports import slack_ports
 from bot.slack.services import Services
+from storage.models import Employee
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -86,10 +118,9 @@ def add_reporting_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.shell.cli.commands import _database, _services, _workspace
 
-    db = _database(settings)
-    services = _services(settings, db)
+    db = open_database(settings)
+    services = services_for(settings, db)
     reads_only = (
         args.command == "export"
         or (
@@ -98,7 +129,7 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
         )
         or getattr(args, "person_command", None) == "export"
     )
-    team_id = _workspace(services, args.workspace, offline=reads_only)
+    team_id = workspace_of(services, args.workspace, offline=reads_only)
     if args.command == "digest":
         if args.action == "schedule":
             return _schedule(services, team_id, args)
@@ -107,7 +138,6 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
         return _export(services, team_id, args.out, private_text=args.include_private_text)
     if args.person_command == "export":
         return _person_export(services, team_id, args.slack_id, args.out)
-    from bot.shell.cli.person import person_erase, person_restore
 
     if args.person_command == "restore":
         return person_restore(services, team_id, args.slack_id)
@@ -115,8 +145,6 @@ def run_reporting(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int:
-    from bot.reporting.tasks import digest_schedule, set_digest_schedule
-    from bot.shell.cli import CliError
 
     db, now = services.db, services.clock.now()
     with db.session() as session:
@@ -135,15 +163,6 @@ def _schedule(services: Services, team_id: str, args: argparse.Namespace) -> int
 
 
 def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
-    from bot.blocks.channels import advice_text
-    from bot.blocks.reporting import hr_digest_message
-    from bot.blocks.terminal import terminal_text
-    from bot.i18n import Translator
-    from bot.reporting import chart_data, hr_figures, render_chart
-    from bot.reporting.digest import upload_charts
-    from bot.reporting.tasks import check_hr_channel, send_now
-    from bot.shell.cli import CliError
-    from bot.slack.ports import slack_ports
 
     settings = services.settings
     db, now = services.db, services.clock.now()
@@ -170,15 +189,13 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
         count = send_now(
             session, team_id, settings, now, managers=args.managers, use_channel=use_channel
         )
-    from bot.shell.cli.commands import _slack_failure
-    from bot.shell.runtime import make_sender
 
     try:
         stats = make_sender(services).drain()
         with db.session() as session:
             charts = upload_charts(session, team_id, now, lambda: ports.files)
     except OSError as error:
-        raise _slack_failure(error) from None
+        raise slack_failure(error) from None
     print(
         f"digest: {words.count(count, 'message')} queued, {stats.sent} sent, "
         f"{words.count(charts, 'chart')} uploaded"
@@ -188,9 +205,7 @@ def _digest(services: Services, team_id: str, args: argparse.Namespace) -> int:
 
 def _names(session: Session, team_id: str) -> dict[str, str]:
     """Slack id → name, so a terminal shows people where Slack would show a mention."""
-    from sqlalchemy import select
 
-    from storage.models import Employee
 
     rows = session.execute(
         select(Employee.slack_id, Employee.name).where(Employee.team_id == team_id)
@@ -211,9 +226,6 @@ EVERYTHING = (
 
 
 def _export(services: Services, team_id: str, out: Path, *, private_text: bool) -> int:
-    from bot.reporting import write_csv_files
-    from bot.reporting.export import record_export
-    from bot.reporting.export_scope import ExportScope
 
     db, now = services.db, services.clock.now()
     scope = ExportScope.for_operator(team_id, private_text=private_text)
@@ -227,10 +239,6 @@ def _export(services: Services, team_id: str, out: Path, *, private_text: bool) 
 
 
 def _person_export(services: Services, team_id: str, slack_id: str, out: Path | None) -> int:
-    from bot import audit
-    from bot.org.erasure_marks import erased_at
-    from bot.reporting import PersonNotFound, export_person
-    from bot.shell.cli import CliError
 
     db, now = services.db, services.clock.now()
     with db.session() as session:

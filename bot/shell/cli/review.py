@@ -28,6 +28,7 @@ from bot.review import (
 from bot.review.cycles import CLI_ACTOR
 from bot.review.forms import default_competencies, default_questions
 from bot.review.notify import translators
+from bot.shell.cli.common import CliError, open_database, services_for, workspace_of
 from storage.models import Team
 from storage.reviews import Review
 
@@ -71,7 +72,6 @@ def add_review_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _team_ids(session: Session, team_id: str, names: list[str]) -> list[int]:
-    from bot.shell.cli import CliError
 
     ids = []
     for name in names:
@@ -89,12 +89,10 @@ def _team_ids(session: Session, team_id: str, names: list[str]) -> list[int]:
 
 
 def run_review(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.shell.cli import CliError
-    from bot.shell.cli.commands import _database, _services, _workspace
 
-    db = _database(settings)
-    services = _services(settings, db)
-    team_id = _workspace(services, args.workspace)
+    db = open_database(settings)
+    services = services_for(settings, db)
+    team_id = workspace_of(services, args.workspace)
     now = services.clock.now()
     try:
         with db.session() as session:

@@ -26,6 +26,7 @@ from bot.monitoring.schedule import (
     save_schedule,
     validate_schedule,
 )
+from bot.shell.cli.common import CliError, open_database, services_for, workspace_of
 from storage.models import Team
 
 ACTOR = "cli"
@@ -57,7 +58,6 @@ def describe(spec: ScheduleSpec) -> str:
 
 
 def _team(session: Session, team_id: str, name: str) -> Team:
-    from bot.shell.cli import CliError
 
     team = session.scalar(
         select(Team).where(Team.team_id == team_id, func.lower(Team.name) == name.strip().lower())
@@ -69,12 +69,10 @@ def _team(session: Session, team_id: str, name: str) -> Team:
 
 
 def run_schedule(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.shell.cli import CliError
-    from bot.shell.cli.commands import _database, _services, _workspace
 
-    db = _database(settings)
-    services = _services(settings, db)
-    team_id = _workspace(services, args.workspace)
+    db = open_database(settings)
+    services = services_for(settings, db)
+    team_id = workspace_of(services, args.workspace)
     now = services.clock.now()
     try:
         with db.session() as session:
