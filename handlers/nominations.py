@@ -9,7 +9,6 @@ nothing; refusals on a submission are inline field errors.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from bot.blocks.nominations import (
     notice_modal,
 )
 from bot.blocks.nominations import label as safe_label
+from bot.blocks.payload import action_value, db_id, element_state, meta_id, metadata, pointer
 from bot.blocks.reward import rejection_text
 from bot.i18n import Translator
 from bot.permissions import PermissionDenied
@@ -54,7 +54,7 @@ from bot.reward.nominations import (
 from bot.reward.reward_types import reward_types, type_name
 from bot.services import Services
 from handlers.people import acting_employee
-from handlers.slack_calls import open_view, tell_clicker
+from handlers.view_in_place import show_view, tell_in_place
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -79,30 +79,14 @@ class Outcome:
         return self.tr("nominations.error.hr_only")
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def _pointer(value: Any) -> tuple[int, int | None]:
     """ "12:3" → (12, 3); anything unreadable points at no nomination (0)."""
-    number, _, version = str(value or "").partition(":")
-    return _int(number) or 0, _int(version)
+    found = pointer(value)
+    return found if found is not None else (0, None)
 
 
 def _state(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    values = (view.get("state") or {}).get("values") or {}
-    return dict((values.get(block_id) or {}).get(VALUE) or {})
-
-
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
+    return element_state(view, block_id, VALUE)
 
 
 def _team(body: dict[str, Any], context: BoltContext) -> str:
@@ -138,7 +122,7 @@ def register(app: App, services: Services) -> None:
     def tell(
         client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
     ) -> None:
-        tell_clicker(client, body, respond, text, notice_modal(tr, text))
+        tell_in_place(client, body, respond, text, notice_modal(tr, text))
 
     def click(
         body: dict[str, Any],
@@ -152,7 +136,7 @@ def register(app: App, services: Services) -> None:
         if outcome.refusal is not None:
             tell(client, body, respond, outcome.explain(), outcome.tr)
         elif isinstance(outcome.value, dict):
-            open_view(client, body["trigger_id"], outcome.value)
+            show_view(client, body, outcome.value)  # in place of the review's Next step modal
         elif outcome.value:
             tell(client, body, respond, str(outcome.value), outcome.tr)
 
@@ -169,7 +153,7 @@ def register(app: App, services: Services) -> None:
         ack()
 
         def work(session: Session, actor: Employee, tr: Translator) -> dict[str, Any]:
-            review_id = _int(action.get("value")) or 0
+            review_id = db_id(action_value(action)) or 0
             form = check_nomination(session, actor, review_id)
             types = [(t.key, t.name(tr.locale)) for t in form.types]
             existing = [
@@ -185,7 +169,7 @@ def register(app: App, services: Services) -> None:
     def submit_nominate(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        review_id = _int(_metadata(view).get("r")) or 0
+        review_id = meta_id(view, "r") or 0
         option = _state(view, TYPE_BLOCK).get("selected_option") or {}
         typed = str(_state(view, JUSTIFICATION_BLOCK).get("value") or "")
 
@@ -231,7 +215,7 @@ def register(app: App, services: Services) -> None:
             ack()
 
             def work(session: Session, actor: Employee, tr: Translator) -> dict[str, Any]:
-                nomination_id, version = _pointer(action.get("value"))
+                nomination_id, version = _pointer(action_value(action))
                 nomination = check_decision(session, actor, nomination_id, version)
                 types = reward_types(session, actor.team_id)
                 name = type_name(types, nomination.reward_type, tr.locale)
@@ -244,9 +228,8 @@ def register(app: App, services: Services) -> None:
     def submit_decide(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        meta = _metadata(view)
-        nomination_id, version = _int(meta.get("n")) or 0, _int(meta.get("v"))
-        approve = meta.get("a") is True
+        nomination_id, version = meta_id(view, "n") or 0, meta_id(view, "v")
+        approve = metadata(view).get("a") is True
         reason = str(_state(view, REASON_BLOCK).get("value") or "")
 
         def work(session: Session, actor: Employee, tr: Translator) -> str:
@@ -286,7 +269,7 @@ def register(app: App, services: Services) -> None:
         ack()
 
         def work(session: Session, actor: Employee, tr: Translator) -> str:
-            nomination_id, version = _pointer(action.get("value"))
+            nomination_id, version = _pointer(action_value(action))
             nomination = announce_nomination(
                 session,
                 actor,
