@@ -53,6 +53,7 @@ from bot.reward.nominations import (
 )
 from bot.reward.reward_types import reward_types, type_name
 from bot.services import Services
+from handlers.field_errors import answer_errors
 from handlers.people import acting_employee
 from handlers.view_in_place import show_view, tell_in_place
 from storage.models import Employee
@@ -170,16 +171,17 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         review_id = meta_id(view, "r") or 0
-        option = _state(view, TYPE_BLOCK).get("selected_option") or {}
-        typed = str(_state(view, JUSTIFICATION_BLOCK).get("value") or "")
+        option = _state(view, TYPE_BLOCK).get("selected_option")
+        chosen = option.get("value") if isinstance(option, dict) else None
+        typed = _state(view, JUSTIFICATION_BLOCK).get("value")
 
         def work(session: Session, actor: Employee, tr: Translator) -> str:
             nomination = nominate(
                 session,
                 actor,
                 review_id,
-                option.get("value"),
-                typed,
+                chosen if isinstance(chosen, str) else None,
+                typed if isinstance(typed, str) else "",
                 services.clock.now(),
                 audience=audience(),
             )
@@ -196,8 +198,8 @@ def register(app: App, services: Services) -> None:
 
         outcome = run(body, context, work)
         if outcome.refusal is not None:
-            block = FIELDS.get(outcome.field, TYPE_BLOCK)
-            ack(response_action="errors", errors={block: outcome.explain(mrkdwn=False)})
+            errors = {FIELDS.get(outcome.field, TYPE_BLOCK): outcome.explain(mrkdwn=False)}
+            answer_errors(ack, view, errors, lambda text: notice_modal(outcome.tr, text))
             return
         ack(response_action="update", view=notice_modal(outcome.tr, str(outcome.value)))
 
@@ -230,7 +232,8 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         nomination_id, version = meta_id(view, "n") or 0, meta_id(view, "v")
         approve = metadata(view).get("a") is True
-        reason = str(_state(view, REASON_BLOCK).get("value") or "")
+        typed = _state(view, REASON_BLOCK).get("value")
+        reason = typed if isinstance(typed, str) else ""
 
         def work(session: Session, actor: Employee, tr: Translator) -> str:
             nomination = decide_nomination(
@@ -250,7 +253,8 @@ def register(app: App, services: Services) -> None:
 
         outcome = run(body, context, work)
         if outcome.refusal is not None and outcome.field == "reason":
-            ack(response_action="errors", errors={REASON_BLOCK: outcome.explain(mrkdwn=False)})
+            errors = {REASON_BLOCK: outcome.explain(mrkdwn=False)}
+            answer_errors(ack, view, errors, lambda text: notice_modal(outcome.tr, text))
         elif outcome.refusal is not None:  # decided meanwhile, or not HR: say so in full
             ack(response_action="update", view=notice_modal(outcome.tr, outcome.explain()))
         else:
