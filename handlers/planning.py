@@ -56,6 +56,7 @@ from bot.planning import (
     submit_goal,
     update_key_result,
 )
+from bot.planning.notify import thread_root
 from bot.planning.progress import may_update
 from bot.services import Services
 from handlers import planning_modal
@@ -118,12 +119,13 @@ def thread_link(session: Session, goal: Goal, body: dict[str, Any]) -> str | Non
     between a click and the modal it opens.
     """
     domain = str((body.get("team") or {}).get("domain") or "")
-    if not goal.approval_key or not domain:
+    root = thread_root(session, goal)  # a later request is a reply in the first one's thread
+    if not root or not domain:
         return None
     result = session.scalar(
         select(OutboxMessage.result).where(
             OutboxMessage.team_id == goal.team_id,
-            OutboxMessage.idempotency_key == goal.approval_key,
+            OutboxMessage.idempotency_key == root,
         )
     )
     if not result or not result.get("channel") or not result.get("ts"):

@@ -110,6 +110,8 @@ def saved_view(tr: Translator, result: SaveResult) -> dict[str, Any]:
         text = tr(key, title=title, approver=result.approver.slack_id)
     elif not result.changed:
         text = tr("planning.saved.unchanged", title=title)
+    elif result.reworded:
+        text = tr("planning.saved.reworded", title=title)
     else:
         text = tr("planning.saved.active", title=title)
     return notice_modal(tr, text, "planning.saved.title")
