@@ -18,6 +18,7 @@ class Subcommand:
     usage_key: str
     help_key: str
     aliases: tuple[str, ...] = ()
+    refusal_key: str = "error.permission"  # what someone without `action` is told
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
@@ -50,6 +51,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "cmd.review_cycle.usage",
         "cmd.review_cycle.help",
         ("siklus-reviu",),
+        refusal_key="review.error.hr_only",  # the same answer as `review open` & co.
     ),
     Subcommand(
         "report", Action.VIEW_TEAM_REPORT, "cmd.report.usage", "cmd.report.help", ("laporan",)

@@ -14,6 +14,7 @@ def register_listeners(app: App, services: Services) -> None:
         middleware,
         monitoring,
         nominations,
+        payload_guard,
         planning,
         prompt_ack,
         reporting,
@@ -22,6 +23,7 @@ def register_listeners(app: App, services: Services) -> None:
     )
 
     prompt_ack.register(app)
+    payload_guard.register(app)  # before anything looks an id up
     middleware.register(app, services)
     commands.register(app, services)
     home.register(app, services)

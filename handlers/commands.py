@@ -113,7 +113,7 @@ def _run(
         ack(**help_message(tr, role_of(employee), unknown=name))
         return
     if not can(employee, chosen.action):
-        ack(response_type="ephemeral", text=tr("error.permission"))
+        ack(response_type="ephemeral", text=tr(chosen.refusal_key))
         return
     HANDLERS[chosen.name](
         CommandRequest(services, session, command, args, employee, tr, ack, respond)

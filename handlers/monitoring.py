@@ -10,7 +10,6 @@ refusal lands as an inline error and nothing is half-saved (the transaction roll
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -34,6 +33,7 @@ from bot.blocks.monitoring_modals import (
     checkin_modal,
     reply_modal,
 )
+from bot.blocks.payload import action_value, db_id, element_state, metadata, state_values
 from bot.blocks.planning_modals import notice_modal  # the small notice frame, titled per use
 from bot.clock import zone_of
 from bot.i18n import Translator
@@ -54,6 +54,7 @@ from bot.permissions import Action, PermissionDenied, can
 from bot.slack.services import Services
 from handlers import monitoring_admin
 from handlers.commands import CommandRequest, subcommand
+from handlers.field_errors import answer_errors
 from handlers.people import acting_employee
 from handlers.slack_calls import open_view, publish_homes, tell_clicker
 from storage.checkins import ObstacleStatus
@@ -120,53 +121,43 @@ def checkin_command(req: CommandRequest) -> None:
     open_view(req.services.client, req.command["trigger_id"], view)
 
 
-def _int(text: str) -> int | None:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
-
-
 def answers_from(view: dict[str, Any]) -> CheckinAnswers:
     """The modal's state as the core's untrusted input; odd block ids are ignored."""
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        meta = {}
-    meta = meta if isinstance(meta, dict) else {}
+    meta = metadata(view)
     shown: dict[str, Any] = meta["s"] if isinstance(meta.get("s"), dict) else {}
-    answers = CheckinAnswers(period=str(meta.get("p") or ""))
-    answers.shown_values = {int(k): str(v) for k, v in shown.items() if _int(k) is not None}
-    for block_id, actions in (view.get("state", {}).get("values") or {}).items():
-        state: dict[str, Any] = (
-            next(iter(actions.values()), {}) if isinstance(actions, dict) else {}
-        )
+    period = meta.get("p")
+    answers = CheckinAnswers(period=period if isinstance(period, str) else "")
+    answers.shown_values = {
+        number: str(v) for k, v in shown.items() if (number := db_id(k)) is not None
+    }
+    for block_id, actions in state_values(view).items():
+        state: dict[str, Any] = next(iter(actions.values()), {})
         prefix, _, rest = str(block_id).partition("_")
-        number = _int(rest)
+        number = db_id(rest)
+        value = state.get("value")
+        text = value if isinstance(value, str) else ""
+        option = state.get("selected_option")
+        chosen = option.get("value") if isinstance(option, dict) else None
         if prefix == "kr" and number is not None:
-            answers.values[number] = str(state.get("value") or "")
+            answers.values[number] = text
         elif prefix == "done" and number is not None:
             answers.done[number] = bool(state.get("selected_options"))
         elif prefix == "conf" and number is not None:
-            answers.confidence[number] = str((state.get("selected_option") or {}).get("value"))
+            answers.confidence[number] = str(chosen)
         elif block_id == "mood":
-            answers.mood = (state.get("selected_option") or {}).get("value")
+            answers.mood = chosen if isinstance(chosen, str) else None
         elif block_id in ("wins", "obstacles", "support", "plans"):
-            setattr(answers, block_id, str(state.get("value") or ""))
+            setattr(answers, block_id, text)
     return answers
 
 
 def inline_errors(
-    tr: Translator, view: dict[str, Any], error: MonitoringValidationError
-) -> dict[str, str]:
+    ack: Ack, tr: Translator, view: dict[str, Any], error: MonitoringValidationError
+) -> None:
     """Field errors onto block ids; a field without its own block (the period) goes on the
-    first input, so the person sees it where they are."""
-    present = [b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"]
-    errors: dict[str, str] = {}
-    for field, key in error.errors.items():
-        block = field if field in present else (present[0] if present else field)
-        errors[block] = tr(key, **error.values)
-    return errors
+    first input, so the person sees it where they are (handlers/field_errors.py)."""
+    errors = {field: tr(key, **error.values) for field, key in error.errors.items()}
+    answer_errors(ack, view, errors, lambda text: notice_modal(tr, text))
 
 
 def register(app: App, services: Services) -> None:
@@ -176,7 +167,7 @@ def register(app: App, services: Services) -> None:
 
     def start_checkin(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
         ack()
-        value = (body.get("actions") or [{}])[0].get("value") or None
+        value = action_value((body.get("actions") or [{}])[0]) or None
         with db.session() as session:
             employee, tr, refusal = who(
                 session, services, team_of(body, context), body["user"]["id"], Action.CHECK_IN
@@ -189,7 +180,7 @@ def register(app: App, services: Services) -> None:
     def checkin_submitted(
         ack: Ack, body: dict[str, Any], context: dict[str, Any], client: WebClient
     ) -> None:
-        view = body["view"]
+        view = body.get("view") or {}
         answers = answers_from(view)
         team_id, user_id = team_of(body, context), body["user"]["id"]
         tr = services.translator_for(None)
@@ -205,13 +196,12 @@ def register(app: App, services: Services) -> None:
                         now=services.clock.now(),
                     )
         except MonitoringValidationError as error:
-            ack(response_action="errors", errors=inline_errors(tr, view, error))
+            inline_errors(ack, tr, view, error)
             return
         except PermissionDenied:
             refusal = "error.permission"
         if refusal is not None:
-            first = MonitoringValidationError({"period": refusal})
-            ack(response_action="errors", errors=inline_errors(tr, view, first))
+            inline_errors(ack, tr, view, MonitoringValidationError({"period": refusal}))
             return
         ack()
         publish_homes(services, client, team_id, {user_id})
@@ -220,11 +210,13 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        checkin_id = _int((body.get("actions") or [{}])[0].get("value"))
+        checkin_id = db_id(action_value((body.get("actions") or [{}])[0]))
         with db.session() as session:
             actor, tr, refusal = who(
                 session, services, team_of(body, context), body["user"]["id"], Action.ANSWER_CHECKIN
             )
+            if refusal is None and checkin_id is None:
+                refusal = refused(body, NotFound(None))
             if refusal is None and actor is not None and checkin_id is not None:
                 try:
                     acknowledge_checkin(
@@ -243,12 +235,14 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond, client: WebClient
     ) -> None:
         ack()
-        checkin_id = _int((body.get("actions") or [{}])[0].get("value"))
+        checkin_id = db_id(action_value((body.get("actions") or [{}])[0]))
         view = None
         with db.session() as session:
             actor, tr, refusal = who(
                 session, services, team_of(body, context), body["user"]["id"], Action.ANSWER_CHECKIN
             )
+            if refusal is None and checkin_id is None:
+                refusal = refused(body, NotFound(None))
             if refusal is None and actor is not None and checkin_id is not None:
                 try:
                     checkin = checkin_for_manager(session, actor, checkin_id)
@@ -262,11 +256,10 @@ def register(app: App, services: Services) -> None:
             tell(client, body, respond, tr, refusal)
 
     def reply_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body["view"]
-        checkin_id = _int(view.get("private_metadata") or "")
-        values: dict[str, Any] = view.get("state", {}).get("values") or {}
-        reply_state: dict[str, Any] = next(iter((values.get("reply") or {}).values()), {})
-        text = str(reply_state.get("value") or "")
+        view = body.get("view") or {}
+        checkin_id = db_id(view.get("private_metadata"))
+        typed = element_state(view, "reply").get("value")
+        text = typed if isinstance(typed, str) else ""
         tr = services.translator_for(None)
         try:
             with db.session() as session:
@@ -289,12 +282,12 @@ def register(app: App, services: Services) -> None:
                         now=services.clock.now(),
                     )
         except MonitoringValidationError as error:
-            ack(response_action="errors", errors=inline_errors(tr, view, error))
+            inline_errors(ack, tr, view, error)
             return
         except (NotFound, PermissionDenied) as error:
             refusal = refused(body, error)
         if refusal is not None:
-            ack(response_action="errors", errors={"reply": tr(refusal)})
+            inline_errors(ack, tr, view, MonitoringValidationError({"reply": refusal}))
             return
         ack()
 
@@ -307,10 +300,12 @@ def register(app: App, services: Services) -> None:
             client: WebClient,
         ) -> None:
             ack()
-            obstacle_id = _int((body.get("actions") or [{}])[0].get("value"))
+            obstacle_id = db_id(action_value((body.get("actions") or [{}])[0]))
             team_id, user_id = team_of(body, context), body["user"]["id"]
             with db.session() as session:
                 actor, tr, refusal = who(session, services, team_id, user_id, Action.ANSWER_CHECKIN)
+                if refusal is None and obstacle_id is None:
+                    refusal = refused(body, NotFound(None))
                 if refusal is None and actor is not None and obstacle_id is not None:
                     try:
                         set_obstacle_status(

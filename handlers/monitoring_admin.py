@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -13,6 +12,8 @@ from sqlalchemy import func, select
 
 from bot.blocks.monitoring import short_date
 from bot.blocks.monitoring_modals import SCHEDULE_CALLBACK, schedule_modal
+from bot.blocks.payload import meta_id, state_values
+from bot.blocks.planning_modals import notice_modal  # the generic "Kinerja" / "OK" notice
 from bot.blocks.text import escape
 from bot.monitoring import (
     MonitoringValidationError,
@@ -29,6 +30,7 @@ from bot.monitoring.schedule import reset_team_schedule
 from bot.permissions import Action, PermissionDenied, can
 from bot.slack.services import Services
 from handlers.commands import CommandRequest, subcommand
+from handlers.field_errors import answer_errors
 from handlers.people import acting_employee
 from storage.models import Team
 
@@ -105,25 +107,29 @@ def admin_command(req: CommandRequest) -> None:
         log.warning("could not open the schedule modal: %s", error.response.get("error"))
 
 
-def _selected(values: dict[str, Any], block: str) -> dict[str, Any]:
-    actions = values.get(block) or {}
-    return dict(next(iter(actions.values()), {})) if isinstance(actions, dict) else {}
+def _selected(values: dict[str, dict[str, Any]], block: str) -> dict[str, Any]:
+    return dict(next(iter((values.get(block) or {}).values()), {}))
+
+
+def _option(values: dict[str, dict[str, Any]], block: str) -> str:
+    option = _selected(values, block).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def register(app: App, services: Services) -> None:
     db = services.db
 
     def schedule_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body["view"]
-        values = view.get("state", {}).get("values") or {}
-        try:
-            team = json.loads(view.get("private_metadata") or "{}").get("team")
-        except (ValueError, AttributeError):
-            team = None
-        org_team_id = team if isinstance(team, int) else None
+        view = body.get("view") or {}
+        values = state_values(view)
+        org_team_id = meta_id(view, "team")
         inherit = bool(_selected(values, "inherit").get("selected_options"))
+        chosen = _selected(values, "questions").get("selected_options")
         questions = [
-            o.get("value") for o in _selected(values, "questions").get("selected_options") or []
+            o.get("value")
+            for o in (chosen if isinstance(chosen, list) else [])
+            if isinstance(o, dict)
         ]
         team_id = str(context.get("team_id") or body["user"].get("team_id"))
         tr = services.translator_for(None)
@@ -139,12 +145,8 @@ def register(app: App, services: Services) -> None:
                     reset_team_schedule(session, actor, org_team_id, now=now)
                 else:
                     spec = validate_schedule(
-                        str(
-                            (_selected(values, "cadence").get("selected_option") or {}).get("value")
-                        ),
-                        str(
-                            (_selected(values, "weekday").get("selected_option") or {}).get("value")
-                        ),
+                        _option(values, "cadence"),
+                        _option(values, "weekday"),
                         str(_selected(values, "local_time").get("selected_time") or ""),
                         [str(q) for q in questions],
                     )
@@ -157,12 +159,12 @@ def register(app: App, services: Services) -> None:
                 field if field in SCHEDULE_BLOCKS else "cadence": tr(key, **error.values)
                 for field, key in error.errors.items()
             }
-            ack(response_action="errors", errors=errors)
+            answer_errors(ack, view, errors, lambda text: notice_modal(tr, text))
             return
         except PermissionDenied:
             refusal = "error.permission"
         if refusal is not None:
-            ack(response_action="errors", errors={"cadence": tr(refusal)})
+            answer_errors(ack, view, {"cadence": tr(refusal)}, lambda text: notice_modal(tr, text))
             return
         ack()
 

@@ -9,7 +9,6 @@ nothing; refusals on a submission are inline field errors.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from bot.blocks.nominations import (
     notice_modal,
 )
 from bot.blocks.nominations import label as safe_label
+from bot.blocks.payload import action_value, db_id, element_state, meta_id, metadata, pointer
 from bot.blocks.reward import rejection_text
 from bot.i18n import Translator
 from bot.permissions import PermissionDenied
@@ -53,8 +53,9 @@ from bot.reward.nominations import (
 )
 from bot.reward.reward_types import reward_types, type_name
 from bot.slack.services import Services
+from handlers.field_errors import answer_errors
 from handlers.people import acting_employee
-from handlers.slack_calls import open_view, tell_clicker
+from handlers.view_in_place import show_view, tell_in_place
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -79,30 +80,14 @@ class Outcome:
         return self.tr("nominations.error.hr_only")
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def _pointer(value: Any) -> tuple[int, int | None]:
     """ "12:3" → (12, 3); anything unreadable points at no nomination (0)."""
-    number, _, version = str(value or "").partition(":")
-    return _int(number) or 0, _int(version)
+    found = pointer(value)
+    return found if found is not None else (0, None)
 
 
 def _state(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    values = (view.get("state") or {}).get("values") or {}
-    return dict((values.get(block_id) or {}).get(VALUE) or {})
-
-
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
+    return element_state(view, block_id, VALUE)
 
 
 def _team(body: dict[str, Any], context: BoltContext) -> str:
@@ -143,7 +128,7 @@ def register(app: App, services: Services) -> None:
         tr: Translator,
         title: str,
     ) -> None:
-        tell_clicker(client, body, respond, text, notice_modal(tr, text, title))
+        tell_in_place(client, body, respond, text, notice_modal(tr, text, title))
 
     def click(
         body: dict[str, Any],
@@ -159,7 +144,7 @@ def register(app: App, services: Services) -> None:
         if outcome.refusal is not None:
             tell(client, body, respond, outcome.explain(), outcome.tr, title)
         elif isinstance(outcome.value, dict):
-            open_view(client, body["trigger_id"], outcome.value)
+            show_view(client, body, outcome.value)  # in place of the review's Next step modal
         elif outcome.value:
             tell(client, body, respond, str(outcome.value), outcome.tr, title)
 
@@ -176,7 +161,7 @@ def register(app: App, services: Services) -> None:
         ack()
 
         def work(session: Session, actor: Employee, tr: Translator) -> dict[str, Any]:
-            review_id = _int(action.get("value")) or 0
+            review_id = db_id(action_value(action)) or 0
             form = check_nomination(session, actor, review_id)
             types = [(t.key, t.name(tr.locale)) for t in form.types]
             existing = [
@@ -192,17 +177,18 @@ def register(app: App, services: Services) -> None:
     def submit_nominate(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        review_id = _int(_metadata(view).get("r")) or 0
-        option = _state(view, TYPE_BLOCK).get("selected_option") or {}
-        typed = str(_state(view, JUSTIFICATION_BLOCK).get("value") or "")
+        review_id = meta_id(view, "r") or 0
+        option = _state(view, TYPE_BLOCK).get("selected_option")
+        chosen = option.get("value") if isinstance(option, dict) else None
+        typed = _state(view, JUSTIFICATION_BLOCK).get("value")
 
         def work(session: Session, actor: Employee, tr: Translator) -> str:
             nomination = nominate(
                 session,
                 actor,
                 review_id,
-                option.get("value"),
-                typed,
+                chosen if isinstance(chosen, str) else None,
+                typed if isinstance(typed, str) else "",
                 services.clock.now(),
                 audience=audience(),
             )
@@ -219,8 +205,8 @@ def register(app: App, services: Services) -> None:
 
         outcome = run(body, context, work)
         if outcome.refusal is not None:
-            block = FIELDS.get(outcome.field, TYPE_BLOCK)
-            ack(response_action="errors", errors={block: outcome.explain(mrkdwn=False)})
+            errors = {FIELDS.get(outcome.field, TYPE_BLOCK): outcome.explain(mrkdwn=False)}
+            answer_errors(ack, view, errors, lambda text: notice_modal(outcome.tr, text))
             return
         ack(response_action="update", view=notice_modal(outcome.tr, str(outcome.value)))
 
@@ -238,7 +224,7 @@ def register(app: App, services: Services) -> None:
             ack()
 
             def work(session: Session, actor: Employee, tr: Translator) -> dict[str, Any]:
-                nomination_id, version = _pointer(action.get("value"))
+                nomination_id, version = _pointer(action_value(action))
                 nomination = check_decision(session, actor, nomination_id, version)
                 types = reward_types(session, actor.team_id)
                 name = type_name(types, nomination.reward_type, tr.locale)
@@ -251,10 +237,10 @@ def register(app: App, services: Services) -> None:
     def submit_decide(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        meta = _metadata(view)
-        nomination_id, version = _int(meta.get("n")) or 0, _int(meta.get("v"))
-        approve = meta.get("a") is True
-        reason = str(_state(view, REASON_BLOCK).get("value") or "")
+        nomination_id, version = meta_id(view, "n") or 0, meta_id(view, "v")
+        approve = metadata(view).get("a") is True
+        typed = _state(view, REASON_BLOCK).get("value")
+        reason = typed if isinstance(typed, str) else ""
 
         def work(session: Session, actor: Employee, tr: Translator) -> str:
             nomination = decide_nomination(
@@ -275,7 +261,8 @@ def register(app: App, services: Services) -> None:
         outcome = run(body, context, work)
         verb = "approve" if approve else "decline"
         if outcome.refusal is not None and outcome.field == "reason":
-            ack(response_action="errors", errors={REASON_BLOCK: outcome.explain(mrkdwn=False)})
+            errors = {REASON_BLOCK: outcome.explain(mrkdwn=False)}
+            answer_errors(ack, view, errors, lambda text: notice_modal(outcome.tr, text))
         elif outcome.refusal is not None:  # decided meanwhile, or not HR: say so in full
             title = f"nominations.decide.{verb}_title"
             ack(response_action="update", view=notice_modal(outcome.tr, outcome.explain(), title))
@@ -296,7 +283,7 @@ def register(app: App, services: Services) -> None:
         ack()
 
         def work(session: Session, actor: Employee, tr: Translator) -> str:
-            nomination_id, version = _pointer(action.get("value"))
+            nomination_id, version = _pointer(action_value(action))
             nomination = announce_nomination(
                 session,
                 actor,

@@ -9,7 +9,6 @@ click or a stale message gets an explanation and changes nothing.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import bot.blocks.planning_home  # noqa: F401  (registers the App Home section)
+from bot.blocks.payload import (
+    action_value,
+    db_id,
+    element_state,
+    meta_id,
+    pointer,
+    state_values,
+)
 from bot.blocks.planning import APPROVE, EDIT, REQUEST_CHANGES, goals_list
 from bot.blocks.planning_form import VALUE
 from bot.blocks.planning_home import GOAL_MENU, NEW_GOAL
@@ -51,10 +58,12 @@ from bot.planning import (
     submit_goal,
     update_key_result,
 )
+from bot.planning.notify import thread_root
 from bot.planning.progress import may_update, set_goal_progress, sets_progress_by_hand
 from bot.slack.services import Services
 from handlers import planning_modal
 from handlers.commands import CommandRequest, subcommand
+from handlers.field_errors import answer_errors
 from handlers.people import acting_employee
 from handlers.planning_modal import (
     affected_people,
@@ -78,7 +87,7 @@ def goal_command(req: CommandRequest) -> None:
         if len(req.args) != 2 or req.args[0].lower() not in ("edit", "ubah"):
             req.ack(response_type="ephemeral", text=req.tr("planning.cmd.edit_usage"))
             return
-        goal_id = _int(req.args[1].lstrip("#"))
+        goal_id = db_id(req.args[1])
         if goal_id is None:
             req.ack(response_type="ephemeral", text=req.tr("planning.cmd.edit_usage"))
             return
@@ -99,17 +108,10 @@ def goals_command(req: CommandRequest) -> None:
     req.ack(**goals_list(req.tr, rows, today=req.services.clock.now().astimezone(zone).date()))
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def _decision(value: str) -> tuple[int, int] | None:
-    goal_id, _, version = value.partition(":")
-    parsed = _int(goal_id), _int(version)
-    return (parsed[0], parsed[1]) if parsed[0] is not None and parsed[1] is not None else None
+    """ "12:3" → (12, 3): a decision is always about the version that was shown."""
+    found = pointer(value)
+    return (found[0], found[1]) if found is not None and found[1] is not None else None
 
 
 def thread_link(session: Session, goal: Goal, body: dict[str, Any]) -> str | None:
@@ -120,12 +122,13 @@ def thread_link(session: Session, goal: Goal, body: dict[str, Any]) -> str | Non
     between a click and the modal it opens.
     """
     domain = str((body.get("team") or {}).get("domain") or "")
-    if not goal.approval_key or not domain:
+    root = thread_root(session, goal)  # a later request is a reply in the first one's thread
+    if not root or not domain:
         return None
     result = session.scalar(
         select(OutboxMessage.result).where(
             OutboxMessage.team_id == goal.team_id,
-            OutboxMessage.idempotency_key == goal.approval_key,
+            OutboxMessage.idempotency_key == root,
         )
     )
     if not result or not result.get("channel") or not result.get("ts"):
@@ -172,9 +175,9 @@ def register(app: App, services: Services) -> None:
         people: set[str] = set()
 
         def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-            decision = _decision(str(action.get("value") or ""))
+            decision = _decision(action_value(action))
             if decision is None:
-                raise GoalNotFound(action.get("value"))
+                raise GoalNotFound(action_value(action))
             goal = check_decision(session, actor, *decision)
             link = thread_link(session, goal, body)
             approve_goal(
@@ -207,9 +210,9 @@ def register(app: App, services: Services) -> None:
         opened: list[dict[str, Any]] = []
 
         def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-            decision = _decision(str(action.get("value") or ""))
+            decision = _decision(action_value(action))
             if decision is None:
-                raise GoalNotFound(action.get("value"))
+                raise GoalNotFound(action_value(action))
             goal = check_decision(session, actor, *decision)
             meta = {"g": decision[0], "v": decision[1], "l": thread_link(session, goal, body)}
             opened.append(reason_modal(tr, goal, meta))
@@ -228,22 +231,25 @@ def register(app: App, services: Services) -> None:
         client: WebClient,
         context: BoltContext,
     ) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
-        values = (view.get("state") or {}).get("values") or {}
-        reason = str(((values.get("reason") or {}).get(VALUE) or {}).get("value") or "")
+        goal_id, version = meta_id(view, "g") or 0, meta_id(view, "v") or 0
+        typed = element_state(view, "reason", VALUE).get("value")
+        reason = typed if isinstance(typed, str) else ""
         people: set[str] = set()
         errors: dict[str, str] = {}
 
         def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            # The link to the conversation goes into the owner's DM: built here again rather
+            # than taken from the metadata, which came back through the approver's client.
+            link = thread_link(session, get_goal(session, actor, goal_id), body)
             try:
                 goal = request_changes(
                     session,
                     actor,
-                    int(meta.get("g") or 0),
-                    version=int(meta.get("v") or 0),
+                    goal_id,
+                    version=version,
                     reason=reason,
                     now=services.clock.now(),
-                    thread_link=meta.get("l"),
+                    thread_link=link,
                     tr_for=services.translator_for,
                 )
             except ValidationError as error:
@@ -254,7 +260,8 @@ def register(app: App, services: Services) -> None:
 
         answer = in_session(body, context, work)
         if errors or answer:
-            ack(response_action="errors", errors=errors or {"reason": answer or ""})
+            notice = _notice(body, services)
+            answer_errors(ack, view, errors or {"reason": answer or ""}, notice)
             return
         ack()
         publish_homes(services, client, str(context.team_id), people)
@@ -270,9 +277,12 @@ def register(app: App, services: Services) -> None:
         """ "New goal" on the App Home, or "Edit goal" under a changes-requested message."""
         ack()
         views: list[dict[str, Any]] = []
-        goal_id = _int(action.get("value")) if action["action_id"] == EDIT else None
+        editing = action.get("action_id") == EDIT
+        goal_id = db_id(action_value(action)) if editing else None
 
         def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            if editing and goal_id is None:
+                raise GoalNotFound(action_value(action))
             views.append(goal_form_view(session, actor, tr, goal_id))
             return None
 
@@ -292,10 +302,8 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         """The overflow menu of one goal on the App Home."""
         ack()
-        choice, _, raw_id = str((action.get("selected_option") or {}).get("value") or "").partition(
-            ":"
-        )
-        goal_id = _int(raw_id) or 0
+        choice, _, raw_id = action_value(action).partition(":")
+        goal_id = db_id(raw_id) or 0
         views: list[dict[str, Any]] = []
         people: set[str] = {body["user"]["id"]}
 
@@ -341,8 +349,8 @@ def register(app: App, services: Services) -> None:
         context: BoltContext,
     ) -> None:
         """Every key result of the goal at once; one bad number saves nothing."""
-        goal_id = _int(json.loads(view.get("private_metadata") or "{}").get("g")) or 0
-        values = (view.get("state") or {}).get("values") or {}
+        goal_id = meta_id(view, "g") or 0
+        values = state_values(view)
         errors: dict[str, str] = {}
 
         def work(session: Session, actor: Employee, tr: Translator) -> str | None:
@@ -359,7 +367,9 @@ def register(app: App, services: Services) -> None:
             for kr in goal.key_results:
                 state = (values.get(f"kr_{kr.id}") or {}).get(VALUE) or {}
                 if kr.kind == "check":
-                    chosen = [o.get("value") for o in state.get("selected_options") or []]
+                    options = state.get("selected_options")
+                    listed = options if isinstance(options, list) else []
+                    chosen = [o.get("value") for o in listed if isinstance(o, dict)]
                     if ("done" in chosen) != kr.done:
                         updates.append((kr.id, None, "done" in chosen))
                     continue
@@ -377,8 +387,8 @@ def register(app: App, services: Services) -> None:
 
         answer = in_session(body, context, work)
         if errors or answer:
-            first = next(iter(values), "kr")
-            ack(response_action="errors", errors=errors or {first: answer or ""})
+            notice = _notice(body, services)
+            answer_errors(ack, view, errors or {"kr": answer or ""}, notice)
             return
         ack()
         publish_homes(services, client, str(context.team_id), {body["user"]["id"]})
@@ -399,6 +409,12 @@ def _request_of(body: dict[str, Any]) -> str:
     what = action.get("action_id") or (body.get("view") or {}).get("callback_id") or "?"
     value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
     return f"{what} {str(value)[:80]!r} by {body['user']['id']}"
+
+
+def _notice(body: dict[str, Any], services: Services) -> Callable[[str], dict[str, Any]]:
+    """A refused submission's notice, for a view without inputs to show it on."""
+    tr = _translator(body, services)
+    return lambda text: notice_modal(tr, text)
 
 
 def _translator(body: dict[str, Any], services: Services) -> Translator:

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.blocks.payload import action_value
 from bot.blocks.planning import title_of
 from bot.blocks.planning_form import (
     GoalForm,
@@ -50,8 +51,10 @@ from bot.planning import (
     get_goal,
 )
 from bot.slack.services import Services
+from handlers.field_errors import answer_errors
 from handlers.people import acting_employee
 from handlers.slack_calls import publish_homes
+from handlers.view_in_place import modal_of
 from storage.goals import GoalLevel
 from storage.models import Employee, Role, Team
 
@@ -107,6 +110,8 @@ def saved_view(tr: Translator, result: SaveResult) -> dict[str, Any]:
         text = tr(key, title=title, approver=result.approver.slack_id)
     elif not result.changed:
         text = tr("planning.saved.unchanged", title=title)
+    elif result.reworded:
+        text = tr("planning.saved.reworded", title=title)
     else:
         text = tr("planning.saved.active", title=title)
     return notice_modal(tr, text, "planning.saved.title")
@@ -124,7 +129,8 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         team_id = str(context.team_id)
-        form = read_goal_form(body["view"])
+        view = body.get("view") or {}
+        form = read_goal_form(view)
         now = services.clock.now()
         tr = services.translator_for(None)
         try:
@@ -150,11 +156,13 @@ def register(app: App, services: Services) -> None:
                 confirmation = saved_view(tr, result)
                 people = affected_people(result)
         except ValidationError as error:
-            present = input_blocks(body["view"])
-            ack(response_action="errors", errors=error_blocks(tr, error.errors, form.rows, present))
+            present = input_blocks(view)
+            errors = error_blocks(tr, error.errors, form.rows, present)
+            answer_errors(ack, view, errors, lambda text: notice_modal(tr, text))
             return
         except (GoalConflict, GoalNotFound, PermissionDenied) as error:
-            ack(response_action="errors", errors={"title": refusal(tr, error)})
+            text = refusal(tr, error)
+            answer_errors(ack, view, {"title": text}, lambda text: notice_modal(tr, text))
             return
         ack(response_action="update", view=confirmation)
         publish_homes(services, client, team_id, people)
@@ -168,12 +176,14 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         """Add or remove a key-result row, keeping everything typed so far."""
         ack()
-        view = body["view"]
+        view = modal_of(body)
+        if view is None:  # Slack sends these buttons only from inside the goal modal
+            return
         form = read_goal_form(view)
         if action["action_id"] == KR_ADD:
             form.add_row()
         else:
-            form.remove_row(str(action.get("value") or ""))
+            form.remove_row(action_value(action))
         with services.db.session() as session:
             actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
             tr = services.translator_for(actor)

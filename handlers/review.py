@@ -18,11 +18,20 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 import bot.blocks.review_home  # noqa: F401  (registers the App Home section)
-from bot.blocks.review import ACKNOWLEDGE, APPROVE, DISCUSS, WRITE_MANAGER, WRITE_SELF
+from bot.blocks.payload import action_value, db_id, pointer
+from bot.blocks.review import (
+    ACKNOWLEDGE,
+    APPROVE,
+    DISCUSS,
+    NEXT_STEP,
+    WRITE_MANAGER,
+    WRITE_SELF,
+)
 from bot.blocks.review_cycle import cycle_modal
 from bot.blocks.review_home import OPEN_CYCLE, review_list
 from bot.blocks.review_inputs import notice_modal
 from bot.blocks.review_modals import discuss_modal, manager_modal, self_modal
+from bot.blocks.review_steps import refusal_text, step_modal
 from bot.blocks.text import escape
 from bot.i18n import Translator
 from bot.org.directory import employee_by_slack_id
@@ -42,11 +51,14 @@ from bot.review import (
     reopen_self_review,
     team_options,
 )
+from bot.review.reviewers import ReviewerNotInLine
+from bot.review.turns import Step, turn_in, turn_of
 from bot.slack.services import Services
 from handlers import review_modals
 from handlers.commands import CommandRequest, subcommand
 from handlers.people import acting_employee
-from handlers.slack_calls import open_view, publish_homes, tell_clicker
+from handlers.slack_calls import open_view, publish_homes
+from handlers.view_in_place import modal_of, show_view, tell_in_place
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -56,48 +68,80 @@ Work = Callable[[Session, Employee, Translator], str | None]
 
 
 def refusal(tr: Translator, error: Exception) -> str:
-    """What to tell the person whose click or command was refused; names they typed escaped."""
+    """What to tell the person whose click or command was refused; names they typed escaped.
+    A click refused for someone who is part of the review is told more (`refusal_for`)."""
+    if isinstance(error, ReviewerNotInLine):
+        line = ", ".join(f"<@{slack_id}>" for slack_id in error.line)
+        return tr(
+            next(iter(error.errors.values())),
+            person=f"<@{error.person}>",
+            employee=f"<@{error.employee}>",
+            line=line,
+        )
     if isinstance(error, ReviewConflict):
         return tr(error.key, **{k: escape(str(v)) for k, v in error.values.items()})
     if isinstance(error, ReviewValidationError):
         return tr(next(iter(error.errors.values())), **error.values)
     if isinstance(error, PermissionDenied):
+        if error.action in HR_ACTIONS:
+            return tr("review.error.hr_only")
         return tr("review.error.permission")
     return tr("review.error.not_found")
 
 
-def as_int(value: Any) -> int | None:
-    try:
-        return int(str(value).lstrip("#"))
-    except (TypeError, ValueError):
-        return None
-
-
-def pointer(value: str) -> tuple[int, int | None] | None:
-    """ "12:3" → (12, 3); "12" → (12, None)."""
-    review_id, _, version = value.partition(":")
-    parsed = as_int(review_id)
-    if parsed is None:
-        return None
-    return parsed, as_int(version) if version else None
+def refusal_for(
+    session: Session, actor: Employee, tr: Translator, error: Exception, review_id: int | None
+) -> str:
+    """`refusal`, except that a click refused for the employee, the manager or HR of this
+    review says whose step it is and what the clicker's own part is now."""
+    if isinstance(error, PermissionDenied) and review_id is not None:
+        try:
+            return refusal_text(tr, turn_of(session, actor, review_id))
+        except (PermissionDenied, ReviewNotFound):
+            pass  # a stranger: not a word about whose review it is
+    return refusal(tr, error)
 
 
 # --------------------------------------------------------------------------- the command
 
 
+HR_ACTIONS = frozenset(
+    {
+        Action.OPEN_REVIEW_CYCLE,
+        Action.CLOSE_REVIEW_CYCLE,
+        Action.REOPEN_SELF_REVIEW,
+        Action.REASSIGN_REVIEWER,
+    }
+)
+HR_VERBS: dict[str, Action] = {
+    "open": Action.OPEN_REVIEW_CYCLE,
+    "buka": Action.OPEN_REVIEW_CYCLE,
+    "close": Action.CLOSE_REVIEW_CYCLE,
+    "tutup": Action.CLOSE_REVIEW_CYCLE,
+    "reopen": Action.REOPEN_SELF_REVIEW,
+    "buka-lagi": Action.REOPEN_SELF_REVIEW,
+    "reassign": Action.REASSIGN_REVIEWER,
+    "alihkan": Action.REASSIGN_REVIEWER,
+}
+
+
 @subcommand("review")
 def review_command(req: CommandRequest) -> None:
     """`review` lists; HR adds `open`, `close NUMBER`, `reopen @person` and
-    `reassign @person @manager` (a review number works in place of @person)."""
+    `reassign @person @reviewer` (a review number works in place of @person).
+
+    The role is checked before anything is looked up, and everyone without it gets the same
+    answer: otherwise "has no review in an open cycle" against a refusal would tell an
+    employee who is being reviewed."""
     verb = req.args[0].lower() if req.args else ""
     now = req.services.clock.now()
     if verb in ("", "list", "daftar"):
         req.ack(**review_list(req.session, req.tr, req.employee, now))
         return
+    if verb in HR_VERBS and not can(req.employee, HR_VERBS[verb]):
+        req.ack(response_type="ephemeral", text=req.tr("review.error.hr_only"))
+        return
     if verb in ("open", "buka"):
-        if not can(req.employee, Action.OPEN_REVIEW_CYCLE):
-            req.ack(response_type="ephemeral", text=req.tr("review.error.permission"))
-            return
         view = cycle_modal(req.tr, team_options(req.session, req.employee.team_id))
         req.ack()
         open_view(req.services.client, str(req.command.get("trigger_id")), view)
@@ -107,6 +151,8 @@ def review_command(req: CommandRequest) -> None:
     except REFUSALS as error:
         req.session.rollback()
         text = refusal(req.tr, error)
+        if isinstance(error, PermissionDenied):  # HR, but on their own review
+            text = req.tr("review.error.own_review")
     req.ack(response_type="ephemeral", text=text)
 
 
@@ -124,7 +170,7 @@ def _person(req: CommandRequest, token: str) -> Employee | None:
 def _review_id(req: CommandRequest, token: str) -> int | str:
     """A review named by its number or by its employee (their review in the latest open
     cycle); a string is the answer to give instead."""
-    number = as_int(token)
+    number = db_id(token)
     if number is not None:
         return number
     person = _person(req, token)
@@ -137,13 +183,13 @@ def _review_id(req: CommandRequest, token: str) -> int | str:
 
 
 def _hr_verb(req: CommandRequest, verb: str) -> str:
+    """`close`, `reopen` or `reassign`, for someone whose role allows it (checked above)."""
     tr, now, actor = req.tr, req.services.clock.now(), req.employee
     tr_for = req.services.translator_for
-    known = ("close", "tutup", "reopen", "buka-lagi", "reassign", "alihkan")
-    if len(req.args) < 2 or verb not in known:
+    if len(req.args) < 2 or verb not in HR_VERBS:
         return tr("review.cmd.usage")
     if verb in ("close", "tutup"):
-        number = as_int(req.args[1])
+        number = db_id(req.args[1])
         if number is None:
             return tr("review.cmd.usage")
         cycle = close_cycle(req.session, actor, number, now=now)
@@ -172,7 +218,7 @@ def register(app: App, services: Services) -> None:
     review_modals.register(app, services)
 
     def in_session(
-        body: dict[str, Any], context: BoltContext, work: Work
+        body: dict[str, Any], context: BoltContext, work: Work, review_id: int | None = None
     ) -> tuple[str | None, Translator]:
         """Run `work` for the acting person; a refusal becomes the text to show them."""
         tr = services.translator_for(None)
@@ -185,15 +231,16 @@ def register(app: App, services: Services) -> None:
                 return work(session, actor, tr), tr
             except REFUSALS as error:
                 session.rollback()
-                return refusal(tr, error), tr
+                return refusal_for(session, actor, tr, error, review_id), tr
 
     def tell(
         client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
     ) -> None:
-        tell_clicker(client, body, respond, text, notice_modal(tr, text))
+        tell_in_place(client, body, respond, text, notice_modal(tr, text))
 
     def open_modal(kind: ReviewAction) -> Callable[..., None]:
-        """Write self-review / Write manager review / Ask to discuss: check, then the modal."""
+        """Write self-review / Write manager review / Ask to discuss: check, then the modal
+        (in place of the *Next step* modal when clicked in it)."""
 
         def handler(
             ack: Ack,
@@ -205,11 +252,11 @@ def register(app: App, services: Services) -> None:
         ) -> None:
             ack()
             views: list[dict[str, Any]] = []
+            found = pointer(action_value(action))
 
             def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-                found = pointer(str(action.get("value") or ""))
                 if found is None:
-                    raise ReviewNotFound(action.get("value"))
+                    raise ReviewNotFound(action_value(action))
                 review = check(session, actor, found[0], kind, found[1])
                 if kind is ReviewAction.ASK_TO_DISCUSS:
                     views.append(discuss_modal(tr, review))
@@ -222,16 +269,17 @@ def register(app: App, services: Services) -> None:
                     views.append(manager_modal(tr, review, evidence))
                 return None
 
-            answer, tr = in_session(body, context, work)
+            answer, tr = in_session(body, context, work, found[0] if found else None)
             if answer:
                 tell(client, body, respond, answer, tr)
             elif views:
-                open_view(client, body["trigger_id"], views[0])
+                show_view(client, body, views[0])
 
         return handler
 
     def decide(kind: ReviewAction) -> Callable[..., None]:
-        """Approve (manager) and Acknowledge (employee): one click, no modal."""
+        """Approve (manager) and Acknowledge (employee): one click, no modal. Clicked in the
+        *Next step* modal, the modal then says what happened and what comes next."""
 
         def handler(
             ack: Ack,
@@ -243,11 +291,12 @@ def register(app: App, services: Services) -> None:
         ) -> None:
             ack()
             people: set[str] = set()
+            views: list[dict[str, Any]] = []
+            found = pointer(action_value(action))
 
             def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-                found = pointer(str(action.get("value") or ""))
                 if found is None:
-                    raise ReviewNotFound(action.get("value"))
+                    raise ReviewNotFound(action_value(action))
                 step = approve_review if kind is ReviewAction.APPROVE else acknowledge_review
                 review = step(
                     session,
@@ -258,14 +307,49 @@ def register(app: App, services: Services) -> None:
                     tr_for=services.translator_for,
                 )
                 people.update(review_modals.people_of(review))
+                done = tr(f"review.done.{kind}", employee=f"<@{review.employee.slack_id}>")
+                views.append(step_modal(tr, turn_in(actor, review), done))
                 return None
 
-            answer, tr = in_session(body, context, work)
+            answer, tr = in_session(body, context, work, found[0] if found else None)
             if answer:
                 tell(client, body, respond, answer, tr)
+            elif views and modal_of(body) is not None:
+                show_view(client, body, views[0])
             publish_homes(services, client, str(context.team_id), people)
 
         return handler
+
+    def next_step(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
+        """The conversation's one button: the manager's review to write goes straight to its
+        modal; every other step opens the clicker's own part (bot/blocks/review_steps.py)."""
+        ack()
+        views: list[dict[str, Any]] = []
+        found = pointer(action_value(action))
+
+        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
+            if found is None:
+                raise ReviewNotFound(action_value(action))
+            turn = turn_of(session, actor, found[0])
+            if turn.step is Step.WRITE_MANAGER:
+                review = check(session, actor, turn.review.id, ReviewAction.WRITE_MANAGER)
+                views.append(manager_modal(tr, review, gather(session, review)))
+            else:
+                views.append(step_modal(tr, turn))
+            return None
+
+        answer, tr = in_session(body, context, work)
+        if answer:
+            tell(client, body, respond, answer, tr)
+        elif views:
+            show_view(client, body, views[0])
 
     def new_cycle(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
@@ -290,4 +374,5 @@ def register(app: App, services: Services) -> None:
     app.action(DISCUSS)(open_modal(ReviewAction.ASK_TO_DISCUSS))
     app.action(APPROVE)(decide(ReviewAction.APPROVE))
     app.action(ACKNOWLEDGE)(decide(ReviewAction.ACKNOWLEDGE))
+    app.action(NEXT_STEP)(next_step)
     app.action(OPEN_CYCLE)(new_cycle)

@@ -15,8 +15,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.payload import meta_id
 from bot.blocks.review_cycle import CYCLE_MODAL, cycle_created_text, read_cycle_form
-from bot.blocks.review_inputs import input_blocks, metadata_of, notice_modal, state_of
+from bot.blocks.review_inputs import input_blocks, notice_modal, state_of
 from bot.blocks.review_modals import (
     DISCUSS_MODAL,
     MANAGER_MODAL,
@@ -46,6 +47,7 @@ from bot.review import (
 from bot.review.dates import local_today
 from bot.slack.services import Services
 from handlers.people import acting_employee
+from handlers.view_in_place import modal_of
 from storage.models import Employee
 from storage.reviews import Review
 
@@ -75,9 +77,35 @@ def field_errors(
     """Each error on its input; one whose input is not in this view lands on `fallback`."""
     errors: dict[str, str] = {}
     for name, key in error.errors.items():
-        target = name if name in present else (fallback or (present[0] if present else name))
+        if name in present or not present:
+            target = name
+        else:
+            target = fallback if fallback in present else present[0]
         errors.setdefault(target, tr(key, **error.values))
     return errors
+
+
+def refuse(ack: Ack, tr: Translator, present: list[str], text: str, on: str | None = None) -> None:
+    """A refused submission: inline on the input `on` (or the first one), or — a view without
+    any input block, which only a crafted request has — the modal replaced by the refusal."""
+    if present:
+        ack(response_action="errors", errors={on if on in present else present[0]: text})
+    else:
+        ack(response_action="update", view=notice_modal(tr, text))
+
+
+def invalid(
+    ack: Ack,
+    tr: Translator,
+    error: ReviewValidationError,
+    present: list[str],
+    fallback: str | None = None,
+) -> None:
+    """Field errors on their inputs; with no input to hold them, the modal says the first."""
+    if present:
+        ack(response_action="errors", errors=field_errors(tr, error, present, fallback))
+    else:
+        refuse(ack, tr, present, tr(next(iter(error.errors.values())), **error.values))
 
 
 def register(app: App, services: Services) -> None:
@@ -118,10 +146,10 @@ def register(app: App, services: Services) -> None:
                 done = notice_modal(tr, text, "review.cycle_modal.done_title")
         except ReviewValidationError as error:
             fallback = "teams" if "teams" in present else "everyone"
-            ack(response_action="errors", errors=field_errors(tr, error, present, fallback))
+            invalid(ack, tr, error, present, fallback)
             return
         except REFUSALS as error:
-            ack(response_action="errors", errors={present[0]: refusal(tr, error)})
+            refuse(ack, tr, present, refusal(tr, error))
             return
         ack(response_action="update", view=done)
         publish_homes(services, client, team_id, {body["user"]["id"]})
@@ -130,13 +158,11 @@ def register(app: App, services: Services) -> None:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         """Save the complete draft, then ask for confirmation (the submission is final)."""
-        review_id, present = int(metadata_of(view).get("r") or 0), input_blocks(view)
+        review_id, present = meta_id(view, "r") or 0, input_blocks(view)
         tr = services.translator_for(None)
         try:
             with services.db.session() as session:
-                actor = acting_employee(
-                    session, services, str(body["team"]["id"]), body["user"]["id"]
-                )
+                actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
                 if actor is None:
                     raise ReviewNotFound(review_id)
                 tr = services.translator_for(actor)
@@ -147,10 +173,10 @@ def register(app: App, services: Services) -> None:
                 )
                 confirm = self_confirm_modal(tr, review)
         except ReviewValidationError as error:
-            ack(response_action="errors", errors=field_errors(tr, error, present))
+            invalid(ack, tr, error, present)
             return
         except REFUSALS as error:
-            ack(response_action="errors", errors={present[0]: refusal(tr, error)})
+            refuse(ack, tr, present, refusal(tr, error))
             return
         ack(response_action="push", view=confirm)
 
@@ -161,7 +187,7 @@ def register(app: App, services: Services) -> None:
         client: WebClient,
         context: BoltContext,
     ) -> None:
-        review_id = int(metadata_of(view).get("r") or 0)
+        review_id = meta_id(view, "r") or 0
         tr = services.translator_for(None)
         people: set[str] = set()
         try:
@@ -188,8 +214,10 @@ def register(app: App, services: Services) -> None:
     def save_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """ "Save draft" inside the modal: keep what was typed, say when, keep the modal open."""
         ack()
-        view = body["view"]
-        review_id = int(metadata_of(view).get("r") or 0)
+        view = modal_of(body)
+        if view is None:  # Slack sends this button only from inside the self-review modal
+            return
+        review_id = meta_id(view, "r") or 0
         with services.db.session() as session:
             actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
             if actor is None:
@@ -222,7 +250,7 @@ def register(app: App, services: Services) -> None:
         client: WebClient,
         context: BoltContext,
     ) -> None:
-        review_id, present = int(metadata_of(view).get("r") or 0), input_blocks(view)
+        review_id, present = meta_id(view, "r") or 0, input_blocks(view)
         tr = services.translator_for(None)
         try:
             with services.db.session() as session:
@@ -242,10 +270,10 @@ def register(app: App, services: Services) -> None:
                 )
                 people = people_of(review)
         except ReviewValidationError as error:
-            ack(response_action="errors", errors=field_errors(tr, error, present))
+            invalid(ack, tr, error, present)
             return
         except REFUSALS as error:
-            ack(response_action="errors", errors={present[0]: refusal(tr, error)})
+            refuse(ack, tr, present, refusal(tr, error))
             return
         ack()
         publish_homes(services, client, str(context.team_id), people)
@@ -257,30 +285,31 @@ def register(app: App, services: Services) -> None:
         client: WebClient,
         context: BoltContext,
     ) -> None:
-        meta = metadata_of(view)
+        review_id, version = meta_id(view, "r") or 0, meta_id(view, "v")
         comment = str(state_of(view, "comment").get("value") or "")
+        present = input_blocks(view)
         tr = services.translator_for(None)
         try:
             with services.db.session() as session:
                 actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
                 if actor is None:
-                    raise ReviewNotFound(meta.get("r"))
+                    raise ReviewNotFound(review_id)
                 tr = services.translator_for(actor)
                 review = ask_to_discuss(
                     session,
                     actor,
-                    int(meta.get("r") or 0),
+                    review_id,
                     comment,
-                    version=int(meta["v"]) if meta.get("v") else None,
+                    version=version,
                     now=services.clock.now(),
                     tr_for=services.translator_for,
                 )
                 people = people_of(review)
         except ReviewValidationError as error:
-            ack(response_action="errors", errors=field_errors(tr, error, ["comment"]))
+            invalid(ack, tr, error, present, "comment")
             return
         except REFUSALS as error:
-            ack(response_action="errors", errors={"comment": refusal(tr, error)})
+            refuse(ack, tr, present, refusal(tr, error), "comment")
             return
         ack()
         publish_homes(services, client, str(context.team_id), people)

@@ -8,7 +8,6 @@ and saved before its ack, so a refusal lands as an inline error and a success re
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 import bot.blocks.reward_home  # noqa: F401  (registers the App Home section)
+from bot.blocks.payload import element_state, metadata
 from bot.blocks.reward import (
     GIVE_ACTION,
     ephemeral,
@@ -72,6 +72,7 @@ from bot.reward.settings import (
 from bot.reward.values import active_values, all_values, parse_values_text
 from bot.slack.services import Services
 from handlers.commands import CommandRequest, subcommand
+from handlers.field_errors import answer_errors
 from handlers.people import acting_employee
 from storage.kudos import KudosSource
 from storage.models import Employee, Workspace
@@ -239,8 +240,13 @@ def _team(body: dict[str, Any], context: dict[str, Any]) -> str:
 
 
 def _state(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
-    values: dict[str, Any] = view.get("state", {}).get("values", {})
-    return dict(values.get(block, {}).get(action) or {})
+    return element_state(view, block, action)
+
+
+def _text(view: dict[str, Any], block: str, action: str) -> str | None:
+    """What was typed, or None when the input is not in the state (not shown)."""
+    value = _state(view, block, action).get("value")
+    return value if isinstance(value, str) else None
 
 
 def _who(
@@ -276,13 +282,13 @@ def register(app: App, services: Services) -> None:
         _open(services, body["trigger_id"], view)
 
     def give_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body["view"]
+        view = body.get("view") or {}
         source = _source(view)
-        slack_ids = list(
-            _state(view, RECIPIENTS_BLOCK, RECIPIENTS_ACTION).get("selected_users") or []
-        )
-        option = _state(view, VALUE_BLOCK, VALUE_ACTION).get("selected_option") or {}
-        message = _state(view, MESSAGE_BLOCK, MESSAGE_ACTION).get("value") or ""
+        users = _state(view, RECIPIENTS_BLOCK, RECIPIENTS_ACTION).get("selected_users")
+        slack_ids = [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
+        option = _state(view, VALUE_BLOCK, VALUE_ACTION).get("selected_option")
+        value = option.get("value") if isinstance(option, dict) else None
+        message = _text(view, MESSAGE_BLOCK, MESSAGE_ACTION) or ""
         _submit(
             ack,
             body,
@@ -290,18 +296,25 @@ def register(app: App, services: Services) -> None:
             GIVE_FIELDS,
             MESSAGE_BLOCK,
             lambda session, giver: _give(
-                session, services, giver, slack_ids, message, option.get("value"), source
+                session,
+                services,
+                giver,
+                slack_ids,
+                message,
+                value if isinstance(value, str) else None,
+                source,
             ),
             "reward.modal.title",
         )
 
     def settings_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body["view"]
-        channel = _state(view, CHANNEL_BLOCK, CHANNEL_ACTION).get("selected_channel")
-        cap_text = _state(view, CAP_BLOCK, CAP_ACTION).get("value")
+        view = body.get("view") or {}
+        picked = _state(view, CHANNEL_BLOCK, CHANNEL_ACTION).get("selected_channel")
+        channel = picked if isinstance(picked, str) else None
+        cap_text = _text(view, CAP_BLOCK, CAP_ACTION)
         monthly = bool(_state(view, MONTHLY_BLOCK, MONTHLY_ACTION).get("selected_options"))
-        values_text = _state(view, VALUES_BLOCK, VALUES_ACTION).get("value") or ""
-        types_text = _state(view, TYPES_BLOCK, TYPES_ACTION).get("value")  # None: not shown
+        values_text = _text(view, VALUES_BLOCK, VALUES_ACTION)
+        types_text = _text(view, TYPES_BLOCK, TYPES_ACTION)  # None: not shown
 
         def save(session: Session, actor: Employee) -> str:
             types = parse_types_text(types_text) if types_text is not None else None
@@ -311,7 +324,7 @@ def register(app: App, services: Services) -> None:
                 channel=channel or None,
                 daily_cap=parse_daily_cap(cap_text),
                 monthly_summary=monthly,
-                values=parse_values_text(values_text),
+                values=parse_values_text(values_text or ""),
                 now=services.clock.now(),
             )
             if types is not None:
@@ -342,7 +355,8 @@ def register(app: App, services: Services) -> None:
                     done = work(session, actor)
         except RewardRejected as rejected:
             text = rejection_text(tr, rejected.key, rejected.values, mrkdwn=False)
-            ack(response_action="errors", errors={fields.get(rejected.field, fallback_block): text})
+            errors = {fields.get(rejected.field, fallback_block): text}
+            answer_errors(ack, body.get("view"), errors, lambda text: message_modal(tr, text))
             return
         except PermissionDenied:
             refusal = "error.permission"
@@ -350,7 +364,8 @@ def register(app: App, services: Services) -> None:
             log.warning("reward form not saved, Slack failed: %s", error.response.get("error"))
             refusal = "error.internal"
         if done is None:
-            ack(response_action="errors", errors={fallback_block: tr(refusal or "error.internal")})
+            errors = {fallback_block: tr(refusal or "error.internal")}
+            answer_errors(ack, body.get("view"), errors, lambda text: message_modal(tr, text))
             return
         ack(response_action="update", view=message_modal(tr, done, title_key))
 
@@ -362,9 +377,10 @@ def register(app: App, services: Services) -> None:
 
 def _source(view: dict[str, Any]) -> KudosSource:
     """Where the modal was opened from, as it recorded it; anything odd counts as the modal."""
+    source = metadata(view).get("source")
     try:
-        return KudosSource(json.loads(view.get("private_metadata") or "{}").get("source"))
-    except (ValueError, TypeError, AttributeError):
+        return KudosSource(source) if isinstance(source, str) else KudosSource.MODAL
+    except ValueError:
         return KudosSource.MODAL
 
 

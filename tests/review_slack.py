@@ -22,6 +22,7 @@ from tests.slack_payloads import (
 __all__ = [
     "TEAM",
     "button",
+    "button_in",
     "click",
     "drain",
     "element_state",
@@ -45,6 +46,15 @@ def button(message: Message, action_id: str) -> str:
         if accessory.get("action_id") == action_id:
             return str(accessory.get("value", ""))
     raise AssertionError(f"no {action_id} button in {texts(message.blocks)}")
+
+
+def button_in(view: dict[str, Any], action_id: str) -> str:
+    """The value of a button in a modal (failing when the modal has no such button)."""
+    for block in view.get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return str(element.get("value", ""))
+    raise AssertionError(f"no {action_id} button in {texts(view.get('blocks') or [])}")
 
 
 def has_button(blocks: list[dict[str, Any]], action_id: str) -> bool:

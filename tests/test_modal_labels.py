@@ -25,6 +25,7 @@ from bot.blocks import (
     review_cycle,
     review_inputs,
     review_modals,
+    review_steps,
     reward_modals,
 )
 from bot.blocks.planning_form import GoalForm, form_for_goal
@@ -35,6 +36,7 @@ from bot.monitoring.checkins import checkin_form
 from bot.monitoring.schedule import ScheduleSpec
 from bot.planning import create_goal
 from bot.review.evidence import gather
+from bot.review.turns import turn_in
 from bot.reward.nominations import nominate
 from bot.reward.settings import RecognitionSettings
 from bot.reward.values import all_values
@@ -125,6 +127,12 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
             tr, pending, evidence
         ),
         "review_modals.discuss_modal": lambda tr: review_modals.discuss_modal(tr, review),
+        "review_steps.step_modal:manager": lambda tr: review_steps.step_modal(
+            tr, turn_in(org.manager, review)
+        ),
+        "review_steps.step_modal:employee": lambda tr: review_steps.step_modal(
+            tr, turn_in(org.eko, review), done="Done."
+        ),
         "reward_modals.give_modal": lambda tr: reward_modals.give_modal(
             tr, values, source="command", channel=None, left_today=3
         ),

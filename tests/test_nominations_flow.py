@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.blocks.nominations import ANNOUNCE, APPROVE, DECIDE_MODAL, DECLINE, NOMINATE
+from bot.blocks.review import NEXT_STEP
 from bot.clock import FixedClock
 from bot.reward.reward_types import reward_types
 from storage.db import Database
@@ -31,6 +32,7 @@ from tests.nomination_fixtures import HR_CHANNEL, JUSTIFICATION, approved
 from tests.review_fixtures import TEAM_ID, Org, make_org, review_of, sales_cycle
 from tests.review_slack import (
     button,
+    button_in,
     click,
     drain,
     ephemerals,
@@ -38,6 +40,7 @@ from tests.review_slack import (
     opened_after,
     submit,
     texts,
+    updates_of,
     with_state,
 )
 from tests.waiting import wait_for
@@ -127,15 +130,24 @@ def review_id(db: Database, person: Employee) -> int:
         return review_of(session, person).id
 
 
-def nominate_message(fake: FakeSlack, review: int) -> Message:
-    """The message of the review thread that carries Nominate for this review."""
+def review_step(fake: FakeSlack, review: int) -> Message:
+    """The live message of the review thread: its *Next step* button is for either person."""
     found = [
         m
         for m in fake.messages
-        if has_button(m.blocks, NOMINATE) and button(m, NOMINATE) == str(review)
+        if has_button(m.blocks, NEXT_STEP) and button(m, NEXT_STEP).startswith(f"{review}:")
     ]
-    assert found, "no Nominate button in the review thread"
+    assert found, "no Next step button in the review thread"
+    assert not has_button(found[-1].blocks, NOMINATE)  # the employee sees that message
     return found[-1]
+
+
+def nominate_form(app: RunningApp, fake: FakeSlack, review: int) -> dict[str, Any]:
+    """Maya's *Next step* on the review thread, then Nominate in it: the form replaces it."""
+    message = review_step(fake, review)
+    step = opened_after(fake, click(app, fake, "UMGR", NEXT_STEP, button(message, NEXT_STEP)))
+    click(app, fake, "UMGR", NOMINATE, button_in(step, NOMINATE), view=step)
+    return wait_for(lambda: updates_of(fake, step["id"]))[-1]
 
 
 def status(db: Database) -> list[str]:
@@ -186,14 +198,15 @@ def test_a_nomination_from_an_approved_review_through_hr_approval_to_the_employe
 ) -> None:
     fake, org = fake_slack, make(db, fake_slack, clock)
     eko_review = review_id(db, org.eko)
-    approval = nominate_message(fake, eko_review)
+    approval = review_step(fake, eko_review)
     assert approval.channel.startswith("G")  # the review thread of Eko and Maya
 
-    # --- only the manager of record opens the form
+    # --- only the manager of record is offered the form; a forged click is refused
+    trigger = click(app, fake, "UEKO", NEXT_STEP, button(approval, NEXT_STEP), message=approval)
+    assert not has_button(opened_after(fake, trigger)["blocks"], NOMINATE)
     click(app, fake, "UEKO", NOMINATE, str(eko_review), message=approval)
     told(fake, 1, "You can't nominate yourself for a reward.")
-    trigger = click(app, fake, "UMGR", NOMINATE, str(eko_review), message=approval)
-    modal = opened_after(fake, trigger)
+    modal = nominate_form(app, fake, eko_review)
     assert modal["title"]["text"] == "Nominate for a reward"
     shown = texts(modal["blocks"])
     assert "after their review in *2026 year-end &lt;review&gt; &amp; co*" in shown
@@ -233,13 +246,13 @@ def test_a_nomination_from_an_approved_review_through_hr_approval_to_the_employe
     assert not any("reward" in everything(m).lower() for m in fake.messages_in("UEKO"))
 
     # --- a non-HR click on Approve is refused, and changes nothing
-    sent = outbox_keys(db)
+    sent, opened = outbox_keys(db), len(fake.opened_views)
     click(app, fake, "UMGR", APPROVE, button(request, APPROVE), message=request)
     told(fake, 2, "Only HR can decide on reward nominations.")
     click(app, fake, "UEDI", DECLINE, button(request, DECLINE), message=request)
     told(fake, 3, "Only HR can decide on reward nominations.")
     assert status(db) == ["pending"] and outbox_keys(db) == sent
-    assert len(fake.opened_views) == 1  # only Maya's form: no reason modal for them
+    assert len(fake.opened_views) == opened  # no reason modal for them
 
     # --- Hana approves with a reason: it stays in the thread, Maya is told
     trigger = click(app, fake, "UHR", APPROVE, button(request, APPROVE), message=request)
@@ -339,8 +352,8 @@ def test_everything_in_indonesian(
     app, fake = app_id, fake_slack
     org = make(db, fake, clock, "UMGR", "UHR")
     eva_review = review_id(db, org.eva)
-    thread = nominate_message(fake, eva_review)  # the acknowledgement in the review thread
-    trigger = click(app, fake, "UMGR", NOMINATE, str(eva_review), message=thread)
+    home = open_home(app, fake, "UMGR")  # Eva acknowledged: the review thread has no step left
+    trigger = click(app, fake, "UMGR", NOMINATE, str(eva_review), view=home)
     modal = opened_after(fake, trigger)
     assert modal["title"]["text"] == "Usulkan penghargaan"
     assert "Cuti tambahan" in texts(modal["blocks"])
@@ -386,10 +399,7 @@ def test_without_an_hr_channel_hr_decides_in_a_dm(
     app, fake = running_app, fake_slack
     org = make(db, fake, clock)
     eko_review = review_id(db, org.eko)
-    trigger = click(
-        app, fake, "UMGR", NOMINATE, str(eko_review), message=nominate_message(fake, eko_review)
-    )
-    modal = opened_after(fake, trigger)
+    modal = nominate_form(app, fake, eko_review)
     submit(
         app, "UMGR", modal, {"nomination_type": "certificate", "nomination_justification": "Yes"}
     )

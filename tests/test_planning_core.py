@@ -482,3 +482,50 @@ def test_visibility_lists(session: Session, org: Org, clock: FixedClock) -> None
 )
 def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("change", "asks_again"),
+    [
+        ({"title": "Mine, reworded"}, False),
+        ({"kind": "development"}, False),
+        ({"due": date(2027, 3, 31)}, True),
+        ({"weight": "2"}, True),
+        ({"target": "20"}, True),
+        ({"krs": "added"}, True),
+        ({"parent": "team"}, True),
+    ],
+    ids=["title", "kind", "due date", "weight", "target", "a key result more", "parent"],
+)
+def test_an_approved_goal_is_asked_about_again_only_when_what_was_agreed_changes(
+    session: Session, org: Org, clock: FixedClock, change: dict[str, object], asks_again: bool
+) -> None:
+    now = clock.now()
+    goal = personal_goal(session, org.employee, now)
+    approve_goal(session, org.manager, goal.id, version=1, now=now)
+    kr = goal.key_results[0]
+    row = KeyResultInput(title=kr.title, start="0", target=str(change.get("target", "10")))
+    row.unit, row.id = kr.unit, kr.id
+    krs = [row] + ([KeyResultInput(title="Demos", target="5")] if "krs" in change else [])
+    data = goal_input(
+        str(change.get("title", "Mine")),
+        krs=krs,
+        due=change.get("due", goal.due_date),  # type: ignore[arg-type]
+        weight=str(change.get("weight", "")),
+        kind=str(change.get("kind", "performance")),
+        parent=team_goal(session, org, now) if "parent" in change else None,
+    )
+    before = len(outbox(session))
+    result = edit_goal(session, org.employee, goal.id, data, version=1, now=now)
+    assert goal.version == 2 and result.changed
+    rows = list(outbox(session))
+    if asks_again:
+        assert goal.status == "pending_approval" and result.approver == org.manager
+        request = outbox(session)[f"goal:{goal.id}:v2:approval"].payload
+        assert request["_thread_of"] == f"goal:{goal.id}:v1:approval"  # the same conversation
+        assert "changed" in str(request["blocks"]) and "<@UMGR>" in str(request["blocks"])
+    else:
+        assert goal.status == "active" and result.reworded and result.approver is None
+        assert rows[before:] == [f"goal:{goal.id}:v2:reworded"]
+        note = outbox(session)[f"goal:{goal.id}:v2:reworded"].payload
+        assert note["_thread_of"] == f"goal:{goal.id}:v1:approval"

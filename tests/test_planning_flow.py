@@ -199,6 +199,7 @@ def test_the_whole_planning_flow(
     drain(db, fake_slack, clock)
     second = fake_slack.messages[-1]
     assert second.channel == request.channel and second is not request
+    assert second.thread_ts == request.ts  # asked again in the same conversation
     assert "12 deals" not in second.text and f'"value": "{goal_id}:2"' in texts(second.blocks)
 
     # --- a stale click on the old version changes nothing and says why
@@ -214,7 +215,7 @@ def test_the_whole_planning_flow(
     assert second.updated and "Approved by <@UMGR>" in texts(second.blocks)
     assert "actions" not in [b["type"] for b in second.blocks]
     assert any(
-        m.thread_ts == second.ts and "approved this goal" in m.text for m in fake_slack.messages
+        m.thread_ts == request.ts and "approved this goal" in m.text for m in fake_slack.messages
     )
     assert "was approved by <@UMGR>" in fake_slack.messages_in("UEMP")[-1].text
 

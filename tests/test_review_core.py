@@ -29,6 +29,7 @@ from bot.review import (
     write_manager_review,
 )
 from bot.review.dates import working_days_before
+from bot.review.reviewers import ReviewerNotInLine
 from storage.db import Database
 from storage.models import Employee
 from storage.reviews import ReviewEvent
@@ -284,6 +285,8 @@ def test_hr_reassigns_a_review_when_the_manager_leaves(
         )
         with pytest.raises(ReviewValidationError):
             reassign_manager(session, me(session, org.hr), review_id, me(session, org.eko), now=now)
+        me(session, org.eko).manager_id = org.other_manager.id  # Eko moved to Omar's team
+        session.flush()
         reassign_manager(
             session, me(session, org.hr), review_id, me(session, org.other_manager), now=now
         )
@@ -433,6 +436,8 @@ def test_after_reopen_and_reassign_the_old_manager_sees_nothing_new(
         review_id = review_of(session, org.eko).id
         submit_self_review(session, me(session, org.eko), review_id, answers(), now=now)
         reopen_self_review(session, me(session, org.hr), review_id, now=now)
+        me(session, org.manager).manager_id = org.other_manager.id  # Omar is above Maya
+        session.flush()
         reassign_manager(
             session, me(session, org.hr), review_id, me(session, org.other_manager), now=now
         )
@@ -450,3 +455,57 @@ def test_after_reopen_and_reassign_the_old_manager_sees_nothing_new(
         )
     assert old_thread == [f"review:{review_id}:reassigned:v4"]
     assert new.payload["_open_users"] == ["UEKO", "UOMGR"]
+
+
+def test_a_review_goes_only_to_someone_in_the_reporting_line_or_hr(
+    db: Database, org: Org, clock: FixedClock
+) -> None:
+    """Maya reports to Ada (admin, no manager). Eko's review may go to Ada (above Maya), to
+    Omar once the organisation makes him Eko's manager, or to Hana in HR — never to Edi (a
+    peer), Omar before that (a manager elsewhere) or Sari (Omar's report)."""
+    now = clock.now()
+    with db.session() as session:
+        me(session, org.manager).manager_id = org.admin.id
+        session.flush()
+        sales_cycle(session, org, now)
+        review_id = review_of(session, org.eko).id
+    sent = keys(db)
+    with db.session() as session:
+        for person in (org.edi, org.other_manager, org.stranger, org.loner):
+            with pytest.raises(ReviewerNotInLine) as refused:
+                reassign_manager(
+                    session, me(session, org.hr), review_id, me(session, person), now=now
+                )
+            assert refused.value.errors == {"manager": "review.error.reviewer_not_in_line"}
+            assert (refused.value.person, refused.value.employee) == (person.slack_id, "UEKO")
+            assert refused.value.line == ["UMGR", "UADMIN"]  # nearest first
+        assert review_of(session, org.eko).manager_id == org.manager.id
+    assert keys(db) == sent
+    with db.session() as session:
+        reassign_manager(session, me(session, org.hr), review_id, me(session, org.admin), now=now)
+        assert review_of(session, org.eko).manager_id == org.admin.id
+        reassign_manager(session, me(session, org.admin), review_id, me(session, org.hr), now=now)
+        assert review_of(session, org.eko).manager_id == org.hr.id  # HR acting as reviewer
+        me(session, org.eko).manager_id = org.other_manager.id  # Eko moves to Omar's team
+        session.flush()
+        reassign_manager(
+            session, me(session, org.hr), review_id, me(session, org.other_manager), now=now
+        )
+        assert review_of(session, org.eko).manager_id == org.other_manager.id
+
+
+def test_with_nobody_above_them_only_hr_may_take_a_review(
+    db: Database, org: Org, clock: FixedClock
+) -> None:
+    """Maya has no manager and left; Eko's review can only go to HR, and the refusal says so."""
+    now = clock.now()
+    with db.session() as session:
+        sales_cycle(session, org, now)
+        review_id = review_of(session, org.eko).id
+        me(session, org.manager).active = False
+        session.flush()
+        with pytest.raises(ReviewerNotInLine) as refused:
+            reassign_manager(session, me(session, org.hr), review_id, me(session, org.edi), now=now)
+        assert refused.value.errors == {"manager": "review.error.reviewer_hr_only"}
+        assert refused.value.line == []
+        reassign_manager(session, me(session, org.hr), review_id, me(session, org.admin), now=now)

@@ -17,7 +17,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.blocks.review import ACKNOWLEDGE, APPROVE, DISCUSS, WRITE_MANAGER, WRITE_SELF
+from bot.blocks.nominations import NOMINATE
+from bot.blocks.review import ACKNOWLEDGE, APPROVE, DISCUSS, NEXT_STEP, WRITE_MANAGER, WRITE_SELF
 from bot.blocks.review_modals import DISCUSS_MODAL, MANAGER_MODAL, SAVE_DRAFT, SELF_MODAL
 from bot.clock import FixedClock
 from bot.review import cycle_progress
@@ -40,6 +41,7 @@ from tests.review_fixtures import (
 )
 from tests.review_slack import (
     button,
+    button_in,
     click,
     drain,
     ephemerals,
@@ -224,11 +226,11 @@ def test_a_cycle_for_a_manager_and_three_reports(
     body = texts(root.blocks)
     assert "Closed ACME &amp; two more &lt;deals&gt;" in body and "<deals>" not in body
     assert "*Craft*: 3 of 5 · Meets expectations" in body
-    assert has_button(root.blocks, WRITE_MANAGER)
+    assert has_button(root.blocks, NEXT_STEP) and not has_button(root.blocks, WRITE_MANAGER)
     assert invites["UEKO"].updated and not has_button(invites["UEKO"].blocks, WRITE_SELF)
 
-    # --- Maya writes her review; a missing overall rating is refused inline
-    trigger = click(app, fake, "UMGR", WRITE_MANAGER, button(root, WRITE_MANAGER), message=root)
+    # --- Maya writes her review (Next step opens it); a missing overall rating is refused
+    trigger = click(app, fake, "UMGR", NEXT_STEP, button(root, NEXT_STEP), message=root)
     review_modal = opened_after(fake, trigger)
     assert review_modal["callback_id"] == MANAGER_MODAL
     assert "Closed ACME &amp; two more" in texts(review_modal["blocks"])  # the self-review
@@ -251,27 +253,40 @@ def test_a_cycle_for_a_manager_and_three_reports(
     assert "Manager review by <@UMGR>" in posted.text
     assert "*Overall:* 4 of 5 · Exceeds expectations" in texts(posted.blocks)
     assert "Manager review submitted" in texts(root.blocks)
+    assert has_button(posted.blocks, NEXT_STEP) and not has_button(posted.blocks, APPROVE)
 
-    # --- a peer cannot approve; Maya approves; a second click changes nothing
-    click(app, fake, "UEDI", APPROVE, button(posted, APPROVE), message=posted)
-    wait_for(lambda: any("You can't do that with this review" in t for t in ephemerals(fake)))
+    # --- a peer learns nothing; Maya approves in her Next step; a second click changes nothing
+    click(app, fake, "UEDI", NEXT_STEP, button(posted, NEXT_STEP), message=posted)
+    wait_for(lambda: any("That isn't your review" in t for t in ephemerals(fake)))
+    assert "UEKO" not in ephemerals(fake)[-1] and "UMGR" not in ephemerals(fake)[-1]
     assert state(db, "UEKO") == "manager_submitted"
-    click(app, fake, "UMGR", APPROVE, button(posted, APPROVE), message=posted)
+    trigger = click(app, fake, "UMGR", NEXT_STEP, button(posted, NEXT_STEP), message=posted)
+    step = opened_after(fake, trigger)
+    assert has_button(step["blocks"], APPROVE) and has_button(step["blocks"], WRITE_MANAGER)
+    click(app, fake, "UMGR", APPROVE, button_in(step, APPROVE), view=step)
     wait_for(lambda: state(db, "UEKO") == "approved")
+    done = wait_for(lambda: updates_of(fake, step["id"]))[-1]
+    assert "You approved the review" in texts(done["blocks"])
+    assert has_button(done["blocks"], NOMINATE)  # the offer, where only Maya sees it
     sent = keys(db)
-    click(app, fake, "UMGR", APPROVE, button(posted, APPROVE), message=posted)
-    wait_for(lambda: any("already approved" in t for t in ephemerals(fake)))
+    click(app, fake, "UMGR", APPROVE, button_in(step, APPROVE), view=step)
+    wait_for(lambda: "already approved" in texts(updates_of(fake, step["id"])[-1]["blocks"]))
     assert keys(db) == sent
     drain(db, fake, clock)
-    assert posted.updated and not has_button(posted.blocks, APPROVE)
+    assert posted.updated and not has_button(posted.blocks, NEXT_STEP)
     assert "Approved by <@UMGR>" in texts(posted.blocks)
     approval = thread(fake, root)[-1]
-    assert has_button(approval.blocks, ACKNOWLEDGE) and has_button(approval.blocks, DISCUSS)
+    assert has_button(approval.blocks, NEXT_STEP)
+    for own in (ACKNOWLEDGE, DISCUSS, NOMINATE):
+        assert not has_button(approval.blocks, own)
     assert counts(db, clock) == {"not_started": 2, "approved": 1}
 
     # --- Eko asks to discuss: the comment goes to the thread, the review back to Maya
-    trigger = click(app, fake, "UEKO", DISCUSS, button(approval, DISCUSS), message=approval)
-    discuss = opened_after(fake, trigger)
+    trigger = click(app, fake, "UEKO", NEXT_STEP, button(approval, NEXT_STEP), message=approval)
+    step = opened_after(fake, trigger)
+    assert not has_button(step["blocks"], NOMINATE)
+    click(app, fake, "UEKO", DISCUSS, button_in(step, DISCUSS), view=step)
+    discuss = wait_for(lambda: updates_of(fake, step["id"]))[-1]
     assert discuss["callback_id"] == DISCUSS_MODAL
     assert submit(app, "UEKO", discuss, {"comment": " "}) == {
         "response_action": "errors",
@@ -284,19 +299,27 @@ def test_a_cycle_for_a_manager_and_three_reports(
     comment = thread(fake, root)[-1]
     assert "Craft is a 4? &lt;!here&gt;" in texts(comment.blocks)
     assert "<!here>" not in texts(comment.blocks)
-    assert not has_button(approval.blocks, ACKNOWLEDGE)
+    assert not has_button(approval.blocks, NEXT_STEP)
     assert "asked to discuss it" in texts(approval.blocks)
 
     # --- Maya approves again; Eko acknowledges; the review is complete
-    click(app, fake, "UMGR", APPROVE, button(comment, APPROVE), message=comment)
+    trigger = click(app, fake, "UMGR", NEXT_STEP, button(comment, NEXT_STEP), message=comment)
+    step = opened_after(fake, trigger)
+    assert "Approve again" in texts(step["blocks"])
+    click(app, fake, "UMGR", APPROVE, button_in(step, APPROVE), view=step)
     wait_for(lambda: state(db, "UEKO") == "approved")
     drain(db, fake, clock)
     again = thread(fake, root)[-1]
-    click(app, fake, "UEKO", ACKNOWLEDGE, button(again, ACKNOWLEDGE), message=again)
+    trigger = click(app, fake, "UEKO", NEXT_STEP, button(again, NEXT_STEP), message=again)
+    step = opened_after(fake, trigger)
+    click(app, fake, "UEKO", ACKNOWLEDGE, button_in(step, ACKNOWLEDGE), view=step)
     wait_for(lambda: state(db, "UEKO") == "acknowledged")
+    assert "You acknowledged the review" in texts(
+        wait_for(lambda: updates_of(fake, step["id"]))[-1]["blocks"]
+    )
     drain(db, fake, clock)
     assert "acknowledged the review" in thread(fake, root)[-1].text
-    assert "Acknowledged" in texts(root.blocks) and not has_button(root.blocks, WRITE_MANAGER)
+    assert "Acknowledged" in texts(root.blocks) and not has_button(root.blocks, NEXT_STEP)
     assert counts(db, clock) == {"not_started": 2, "acknowledged": 1}
 
     # --- reminders: once each, two working days before the due date, during working hours
@@ -363,7 +386,7 @@ def test_everything_renders_in_indonesian(
     submit(app, "UEVA", answer["view"])
     drain(db, fake, clock)
     root = next(m for m in fake.messages if m.channel.startswith("G"))
-    assert "Percakapan reviu" in texts(root.blocks) and "Tulis reviu atasan" in texts(root.blocks)
+    assert "Percakapan reviu" in texts(root.blocks) and "Langkah berikutnya" in texts(root.blocks)
     assert "5 dari 5 · Luar biasa" in texts(root.blocks)
     assert undelivered(db) == []
     listing = app.slack.command("reviu", "UEVA").json()
@@ -414,9 +437,47 @@ def test_bad_cycles_get_inline_errors(
 
 def test_only_hr_opens_a_cycle(running_app: RunningApp, fake_slack: FakeSlack, org: Org) -> None:
     answer = running_app.slack.command("review open", "UMGR").json()
-    assert "You can't do that" in answer["text"]
+    assert "Only HR and admins open, close, reopen or reassign reviews" in answer["text"]
     answer = running_app.slack.command("review-cycle close 1", "UEKO").json()
-    assert "don't have permission" in answer["text"]
+    assert "Only HR and admins open, close, reopen or reassign reviews" in answer["text"]
+
+
+def test_hr_only_subcommands_answer_before_any_look_up(
+    running_app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock, org: Org
+) -> None:
+    """Eko may not reopen or reassign anything, and the answer must not tell him who has a
+    review in the open cycle: Edi has one, Ada (admin, no manager) has none, Zed is nobody."""
+    app = running_app
+    modal = open_cycle_modal(app, fake_slack)
+    submit(app, "UHR", modal, {**CYCLE, "opens_on": "", "teams": [sales_id(db)]})
+    tick(db, app.services.settings, clock.now())
+    sent = keys(db)
+    answers = {
+        text: app.slack.command(text, "UEKO").json()["text"]
+        for text in (
+            "review reopen <@UEDI|edi>",
+            "review reopen <@UADMIN|ada>",
+            "review reopen <@UZED|zed>",
+            "review reopen 1",
+            "review reopen 99999",
+            "reviu buka-lagi <@UEDI|edi>",
+            "review reassign <@UEDI|edi> <@UEKO|eko>",
+            "review reassign <@UADMIN|ada> <@UEKO|eko>",
+            "review alihkan 99999",
+            "review close 1",
+            "review close 99999",
+            "review open",
+            "review-cycle reopen <@UEDI|edi>",
+            "siklus-reviu tutup 99999",
+        )
+    }
+    refusal = answers["review reopen <@UEDI|edi>"]
+    assert refusal.startswith(":no_entry: Only HR and admins")
+    assert {text: refusal for text in answers} == answers
+    assert "UEDI" not in refusal and "UADMIN" not in refusal
+    eva = app.slack.command("reviu buka-lagi <@UEDI|edi>", "UEVA").json()["text"]  # Indonesian
+    assert eva.startswith(":no_entry: Hanya HR dan admin")
+    assert keys(db) == sent
 
 
 def test_hr_reopens_reassigns_and_closes_from_slack(
@@ -440,7 +501,15 @@ def test_hr_reopens_reassigns_and_closes_from_slack(
     assert "has no review in an open cycle" in say("review reopen <@ULINA|lina>")
     assert "is open again" in say("review reopen <@UEKO|eko>")
     assert state(db, "UEKO") == "not_started"
-    assert "You can't do that" in say("review reopen <@UEDI|edi>", user="UMGR")
+    assert "Only HR and admins" in say("review reopen <@UEDI|edi>", user="UMGR")
+    assert say("review reassign <@UEKO|eko> <@UOMGR|omar>") == (
+        "<@UOMGR> can't review <@UEKO>: choose someone in their reporting line (<@UMGR>),"
+        " or a person in HR or an admin to review as HR."
+    )
+    with db.session() as session:  # Eko moved to Omar's team: Omar is his manager now
+        eko = session.get(Employee, org.eko.id)
+        assert eko is not None
+        eko.manager_id = org.other_manager.id
     assert "now goes to <@UOMGR>" in say("reviu alihkan <@UEKO|eko> <@UOMGR|omar>")
     assert "can't be the manager" in say("review reassign <@UEKO|eko> <@UEKO|eko>")
     with db.session() as session:

@@ -115,16 +115,38 @@ def _decision_value(goal: Goal) -> str:
     return f"{goal.id}:{goal.version}"
 
 
+def changes_text(tr: Translator, changed: list[str]) -> str:
+    """ "the due date and the key results": what changed, as a phrase in the reader's words."""
+    names = [tr(f"planning.change.{name}") for name in changed]
+    if len(names) < 2:
+        return "".join(names)
+    return tr("planning.change.list", first=", ".join(names[:-1]), last=names[-1])
+
+
 def approval_request(
-    tr: Translator, goal: Goal, chain: list[Goal], *, approver_slack: str, via_hr: bool
+    tr: Translator,
+    goal: Goal,
+    chain: list[Goal],
+    *,
+    approver_slack: str,
+    via_hr: bool,
+    changed: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The group-DM message the manager (or HR) answers; its thread is the conversation."""
+    """The group-DM message the manager (or HR) answers; its thread is the conversation. A
+    goal asked about again says what changed since it was agreed, naming the approver so the
+    reply in the thread reaches them."""
     owner = goal.owner.slack_id
-    intro = (
-        tr("planning.approval.intro_hr", owner=owner, approver=approver_slack)
-        if via_hr
-        else tr("planning.approval.intro", owner=owner)
-    )
+    if changed:
+        intro = tr(
+            "planning.approval.intro_changed",
+            owner=owner,
+            approver=approver_slack,
+            changes=changes_text(tr, changed),
+        )
+    elif via_hr:
+        intro = tr("planning.approval.intro_hr", owner=owner, approver=approver_slack)
+    else:
+        intro = tr("planning.approval.intro", owner=owner)
     blocks = [header(tr("planning.approval.header")), section(intro)]
     blocks += goal_details(tr, goal, chain)
     blocks.append(context(tr("planning.approval.thread_hint")))
@@ -164,7 +186,7 @@ def approval_final(
     blocks = [header(tr("planning.approval.header_closed"))]
     blocks += goal_details(tr, goal, chain)
     blocks.append(section(note))
-    fallback = tr("planning.approval.fallback_closed", title=title_of(goal))
+    fallback = tr(f"planning.approval.fallback_{outcome}", title=title_of(goal))
     return {"text": fallback, "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
 
 
@@ -182,6 +204,17 @@ def outcome_in_thread(
         actor=actor_slack,
         owner=goal.owner.slack_id,
         reason=quote(reason),
+    )
+    return {"text": text, "blocks": [section(text)]}
+
+
+def reworded_in_thread(tr: Translator, goal: Goal, changed: list[str]) -> dict[str, Any]:
+    """The owner reworded an agreed goal: said in its conversation, nothing to approve."""
+    text = tr(
+        "planning.thread.reworded",
+        owner=goal.owner.slack_id,
+        changes=changes_text(tr, changed),
+        title=title_of(goal),
     )
     return {"text": text, "blocks": [section(text)]}
 

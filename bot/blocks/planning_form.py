@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.blocks import payload
 from bot.blocks.planning import goal_label
 from bot.blocks.text import plain
 from bot.i18n import Translator
@@ -132,25 +133,27 @@ def _row_of(tr: Translator, kr: KeyResult) -> KeyResultInput:
 
 
 def read_goal_form(view: dict[str, Any]) -> GoalForm:
-    """The open modal as Slack sends it back (view_submission or block_actions)."""
-    meta = json.loads(view.get("private_metadata") or "{}")
-    values: dict[str, Any] = (view.get("state") or {}).get("values") or {}
+    """The open modal as Slack sends it back (view_submission or block_actions). Metadata and
+    state come back through the client, so each is read defensively (bot/blocks/payload.py):
+    anything odd reads as missing, and the core's validation says what is."""
+    meta = payload.metadata(view)
+    values = payload.state_values(view)
 
     def element(block_id: str) -> dict[str, Any]:
         """A block holds one element; read it whatever its action_id (the parent select has
         its own, so that Slack asks its listener for options)."""
-        actions = values.get(block_id) or {}
-        state = next(iter(actions.values()), None) if isinstance(actions, dict) else None
-        return state if isinstance(state, dict) else {}
+        return dict(next(iter((values.get(block_id) or {}).values()), {}))
 
     def text(block_id: str) -> str:
-        return str(element(block_id).get("value") or "")
+        value = element(block_id).get("value")
+        return value if isinstance(value, str) else ""
 
     def choice(block_id: str) -> str | None:
         option = element(block_id).get("selected_option")
-        return str(option["value"]) if isinstance(option, dict) and "value" in option else None
+        value = option.get("value") if isinstance(option, dict) else None
+        return value if isinstance(value, str) else None
 
-    rows = [str(r) for r in meta.get("rows") or []][:20]
+    rows = [r for r in _listed(meta.get("rows")) if isinstance(r, str) and len(r) <= 12][:20]
     key_results = [
         KeyResultInput(
             title=text(f"kr_{row}_title"),
@@ -158,11 +161,13 @@ def read_goal_form(view: dict[str, Any]) -> GoalForm:
             start=text(f"kr_{row}_start"),
             target=text(f"kr_{row}_target"),
             unit=text(f"kr_{row}_unit"),
-            id=int(row[1:]) if row.startswith("k") and row[1:].isdigit() else None,
+            id=payload.db_id(row[1:]) if row.startswith("k") else None,
         )
         for row in rows
     ]
-    levels = [str(v) for v in meta.get("lv") or [GoalLevel.PERSONAL.value]]
+    levels = [v for v in _listed(meta.get("lv")) if isinstance(v, str)] or [
+        GoalLevel.PERSONAL.value
+    ]
     parent = element("parent").get("selected_option")
     data = GoalInput(
         title=text("title"),
@@ -170,28 +175,31 @@ def read_goal_form(view: dict[str, Any]) -> GoalForm:
         level=choice("level") or levels[0],
         kind=choice("kind") or GoalKind.PERFORMANCE.value,
         due_date=_date(element("due").get("selected_date")),
-        parent_id=_int(parent.get("value")) if isinstance(parent, dict) else None,
-        org_team_id=_int(choice("team")),
+        parent_id=payload.db_id(parent.get("value")) if isinstance(parent, dict) else None,
+        org_team_id=payload.db_id(choice("team")),
         weight=text("weight"),
         key_results=key_results,
     )
+    teams = [
+        (team_id, str(t[1]))
+        for t in _listed(meta.get("tm"))
+        if isinstance(t, list) and len(t) == 2 and (team_id := payload.db_id(t[0])) is not None
+    ]
+    next_row = meta.get("next")
     return GoalForm(
         data=data,
         rows=rows,
-        next_row=int(meta.get("next") or len(rows) + 1),
-        goal_id=_int(meta.get("g")),
-        version=_int(meta.get("v")),
+        next_row=next_row if isinstance(next_row, int) and 0 < next_row < 1000 else len(rows) + 1,
+        goal_id=payload.meta_id(view, "g"),
+        version=payload.db_version(meta.get("v")),
         levels=levels,
-        teams=[(int(t[0]), str(t[1])) for t in meta.get("tm") or []],
+        teams=teams,
         parent_option=parent if isinstance(parent, dict) else None,
     )
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value) if value is not None and value != "" else None
-    except (TypeError, ValueError):
-        return None
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _date(value: Any) -> date | None:
@@ -225,4 +233,4 @@ def error_blocks(
 
 
 def input_blocks(view: dict[str, Any]) -> set[str]:
-    return {str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"}
+    return set(payload.input_blocks(view))

@@ -13,7 +13,6 @@ from typing import Any
 
 from babel.dates import format_date
 
-from bot.blocks.nominations import nominate_actions
 from bot.blocks.text import (
     SECTION_TEXT_LIMIT,
     button,
@@ -32,6 +31,7 @@ WRITE_MANAGER = "review_write_manager"
 APPROVE = "review_approve"
 ACKNOWLEDGE = "review_acknowledge"
 DISCUSS = "review_discuss"
+NEXT_STEP = "review_next_step"  # the conversation's one button (bot/blocks/review_steps.py)
 NAME_IN_LINE = 80
 QUOTE_LIMIT = 1500
 
@@ -106,6 +106,15 @@ def _message(text: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _actions(block_id: str, *elements: dict[str, Any]) -> dict[str, Any]:
     return {"type": "actions", "block_id": block_id, "elements": list(elements)}
+
+
+def next_step_actions(tr: Translator, block_id: str, review: Review) -> dict[str, Any]:
+    """The one button of a message in the conversation. Both people see it, so it names no
+    one's step: each clicker gets their own part in a modal (bot/blocks/review_steps.py)."""
+    return _actions(
+        block_id,
+        button(tr("review.button.next_step"), NEXT_STEP, review_value(review), "primary"),
+    )
 
 
 # --------------------------------------------------------------------- direct messages
@@ -205,8 +214,8 @@ def cycle_opened(
 
 
 def conversation(tr: Translator, review: Review) -> dict[str, Any]:
-    """The first message of the group DM: the self-review, and the manager's button while
-    the manager review can still be written or revised."""
+    """The first message of the group DM: the self-review, and *Next step* while the manager
+    review can still be written or revised."""
     cycle = review.cycle
     employee, manager = mention(review.employee.slack_id), mention(manager_slack(review))
     text = tr("review.conversation.text", employee=employee, cycle=cycle_name(cycle))
@@ -228,17 +237,7 @@ def conversation(tr: Translator, review: Review) -> dict[str, Any]:
         blocks.append(section(truncate(tr("review.self_ratings") + "\n" + ratings, 3000)))
     writable = review.status in (ReviewStatus.SELF_SUBMITTED, ReviewStatus.MANAGER_SUBMITTED)
     if writable:
-        key = (
-            "review.button.write_manager"
-            if review.status == ReviewStatus.SELF_SUBMITTED
-            else "review.button.revise_manager"
-        )
-        blocks.append(
-            _actions(
-                f"review_conversation_{review.id}",
-                button(tr(key), WRITE_MANAGER, str(review.id), "primary"),
-            )
-        )
+        blocks.append(next_step_actions(tr, f"review_conversation_{review.id}", review))
     blocks.append(
         context(
             tr("review.conversation.status", status=status_text(tr, review.status)),
@@ -254,7 +253,8 @@ def self_updated(tr: Translator, review: Review) -> dict[str, Any]:
 
 
 def manager_review(tr: Translator, review: Review) -> dict[str, Any]:
-    """The manager's review in the conversation's thread, with Approve for the manager."""
+    """The manager's review in the conversation's thread; the manager approves it through
+    *Next step*."""
     cycle = review.cycle
     manager = mention(manager_slack(review))
     text = tr("review.manager.text", manager=manager, employee=mention(review.employee.slack_id))
@@ -266,29 +266,22 @@ def manager_review(tr: Translator, review: Review) -> dict[str, Any]:
     summary = str(review.manager_answers.get(SUMMARY) or "")
     if summary:
         blocks.append(section(truncate(tr("review.manager.summary") + "\n" + quote(summary), 3000)))
-    blocks.append(
-        _actions(
-            f"review_manager_{review.id}_{review.version}",
-            button(tr("review.button.approve"), APPROVE, review_value(review), "primary"),
-        )
-    )
-    blocks.append(context(tr("review.manager.approve_hint", manager=manager)))
+    blocks.append(next_step_actions(tr, f"review_manager_{review.id}_{review.version}", review))
+    employee = mention(review.employee.slack_id)
+    blocks.append(context(tr("review.manager.approve_hint", manager=manager, employee=employee)))
     return _message(text, blocks)
 
 
 def approval(tr: Translator, review: Review) -> dict[str, Any]:
-    """ "Approved" in the thread, with the employee's Acknowledge / Ask to discuss."""
+    """ "Approved" in the thread; the employee acknowledges it or asks to discuss it through
+    *Next step*. No Nominate here: the employee sees this message, and a nomination is
+    between the manager and HR until it is announced (the manager finds it in *Next step*)."""
     employee = mention(review.employee.slack_id)
     text = tr("review.approved.text", manager=mention(manager_slack(review)), employee=employee)
     blocks = [
         section(text),
-        _actions(
-            f"review_approved_{review.id}_{review.version}",
-            button(tr("review.button.acknowledge"), ACKNOWLEDGE, review_value(review), "primary"),
-            button(tr("review.button.discuss"), DISCUSS, review_value(review)),
-        ),
+        next_step_actions(tr, f"review_approved_{review.id}_{review.version}", review),
         context(tr("review.approved.hint", employee=employee)),
-        nominate_actions(tr, review.id),  # for the manager; the core refuses anyone else
     ]
     return _message(text, blocks)
 
@@ -300,11 +293,7 @@ def discussion(tr: Translator, review: Review, comment: str) -> dict[str, Any]:
     blocks = [
         section(truncate(f"{text}\n{quote(comment)}", 3000)),
         section(tr("review.discuss.next", manager=manager)),
-        _actions(
-            f"review_discuss_{review.id}_{review.version}",
-            button(tr("review.button.approve_again"), APPROVE, review_value(review), "primary"),
-            button(tr("review.button.revise_manager"), WRITE_MANAGER, str(review.id)),
-        ),
+        next_step_actions(tr, f"review_discuss_{review.id}_{review.version}", review),
     ]
     return _message(text, blocks)
 
@@ -313,7 +302,7 @@ def acknowledged(tr: Translator, review: Review, on: date) -> dict[str, Any]:
     text = tr(
         "review.acknowledged.text", employee=mention(review.employee.slack_id), date=day(tr, on)
     )
-    return _message(text, [section(text), nominate_actions(tr, review.id)])
+    return _message(text, [section(text)])
 
 
 def reassigned(tr: Translator, review: Review, hr_slack: str) -> dict[str, Any]:

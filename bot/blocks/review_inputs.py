@@ -9,6 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
+from bot.blocks import payload
 from bot.blocks.text import plain, section
 from bot.i18n import Translator
 
@@ -84,8 +85,7 @@ def notice_modal(tr: Translator, text: str, title: str = "review.notice.title") 
 
 
 def state_of(view: dict[str, Any], block_id: str) -> dict[str, Any]:
-    values = (view.get("state") or {}).get("values") or {}
-    return dict((values.get(block_id) or {}).get(VALUE) or {})
+    return payload.element_state(view, block_id, VALUE)
 
 
 def date_of(view: dict[str, Any], block_id: str) -> date | None:
@@ -97,20 +97,14 @@ def date_of(view: dict[str, Any], block_id: str) -> date | None:
 
 
 def selected_int(view: dict[str, Any], block_id: str) -> int | None:
-    option = state_of(view, block_id).get("selected_option") or {}
-    try:
-        return int(str(option.get("value")))
-    except (TypeError, ValueError):
-        return None
+    option = state_of(view, block_id).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 4 else None
 
 
 def metadata_of(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
+    return payload.metadata(view)
 
 
 def input_blocks(view: dict[str, Any]) -> list[str]:
-    return [b["block_id"] for b in view.get("blocks") or [] if b.get("type") == "input"]
+    return payload.input_blocks(view)

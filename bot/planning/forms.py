@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.permissions import role_of
 from bot.planning.errors import ValidationError
 from bot.planning.rules import GoalAction, allowed, can_write_level
+from bot.sanitize import clean_text as clean_text  # re-exported: monitoring uses it
 from storage.goals import Goal, GoalKind, GoalLevel, GoalStatus, KeyResultKind
 from storage.models import Employee, Role, Team
 
@@ -34,13 +35,6 @@ PARENT_LEVELS: dict[str, tuple[str, ...]] = {
 }
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str) -> str:
-    """Trimmed, without control characters: PostgreSQL refuses NUL in text, and nobody means
-    to type a bell. Newlines and tabs stay (as for kudos, bot/reward/kudos.py)."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n")).strip()
 
 
 @dataclass

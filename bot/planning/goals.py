@@ -33,6 +33,11 @@ from storage.goals import (
 from storage.models import Employee
 
 OPEN = (GoalStatus.DRAFT, GoalStatus.PENDING_APPROVAL, GoalStatus.ACTIVE)
+# What the owner and the approver agree on: how the goal is measured (its key results, their
+# targets), by when, what it contributes to and how much it counts there. Changing any of
+# these changes the agreement, so an active personal goal is asked about again. Its title,
+# description and kind are the owner's words about it: changed, the goal stays agreed.
+AGREED = ("due_date", "key_results", "parent_id", "weight")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class SaveResult:
     via_hr: bool = False
     no_approver: bool = False
     changed: bool = True
+    reworded: bool = False  # an agreed goal's wording changed; it stays active
 
 
 def create_goal(
@@ -94,8 +100,11 @@ def edit_goal(
     now: datetime,
     tr_for: notify.TranslatorFor | None = None,
 ) -> SaveResult:
-    """Save the edited goal. A personal goal is agreed with the manager, so an edit (or
-    saving a draft after "changes requested") sends it for approval again."""
+    """Save the edited goal. A personal goal is agreed with the manager: a draft (after
+    "changes requested", say) or a request still waiting goes for approval as edited, and an
+    active goal goes back for approval only when what was agreed changed (AGREED) — asked in
+    the same conversation as before. A reworded active goal stays active; its conversation
+    is told what changed."""
     goal = get_goal(session, actor, goal_id)
     require_goal(actor, GoalAction.EDIT, goal)
     _require_open(goal)
@@ -109,20 +118,28 @@ def edit_goal(
     session.flush()
     after = _snapshot(goal)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    resubmit = goal.level == GoalLevel.PERSONAL and (
-        goal.status == GoalStatus.DRAFT or bool(changes)
+    agreed = [k for k in AGREED if k in changes]
+    personal = goal.level == GoalLevel.PERSONAL
+    resubmit = personal and (
+        goal.status == GoalStatus.DRAFT
+        or (goal.status == GoalStatus.PENDING_APPROVAL and bool(changes))
+        or (goal.status == GoalStatus.ACTIVE and bool(agreed))
     )
     if not changes and not resubmit:
         return SaveResult(goal, changed=False)
+    was_active = goal.status == GoalStatus.ACTIVE
     goal.version += 1
     goal.updated_at = now
     if changes:
         record_event(session, goal, actor, GoalEventAction.EDITED, now, **changes)
     if not resubmit:
-        return SaveResult(goal)
+        reworded = personal and was_active
+        if reworded:
+            notify.note_change(session, goal, list(changes), now=now, tr_for=tr_for)
+        return SaveResult(goal, reworded=reworded)
     if goal.status == GoalStatus.PENDING_APPROVAL:
         notify.close_approval(session, goal, "superseded", actor, now=now, tr_for=tr_for)
-    return _submit(session, actor, goal, now, tr_for)
+    return _submit(session, actor, goal, now, tr_for, changed=agreed if was_active else None)
 
 
 def submit_goal(
@@ -149,6 +166,7 @@ def _submit(
     goal: Goal,
     now: datetime,
     tr_for: notify.TranslatorFor | None,
+    changed: list[str] | None = None,
 ) -> SaveResult:
     approver, via_hr = approver_for(session, goal.owner)
     if approver is None:
@@ -168,7 +186,9 @@ def _submit(
         approver=approver.slack_id,
         via="hr" if via_hr else "manager",
     )
-    notify.request_approval(session, goal, approver, via_hr=via_hr, now=now, tr_for=tr_for)
+    notify.request_approval(
+        session, goal, approver, via_hr=via_hr, now=now, tr_for=tr_for, changed=changed
+    )
     return SaveResult(goal, approver=approver, via_hr=via_hr)
 
 

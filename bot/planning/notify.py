@@ -3,14 +3,19 @@
 The request goes to a group DM of the owner, the approver and the bot, so the thread under it
 is a real conversation both can see. The outcome is posted in that thread, the request itself
 is updated to its final state (no buttons left to click twice), and the owner also gets a DM.
-Keys carry the goal id and version, so a retry never doubles a message and a resubmission
-gets its own.
+A later request for the same goal — after changes were asked for, or after the owner changed
+what was agreed — is a reply in the first request's thread, so the goal keeps one
+conversation; only a new approver (the owner's manager changed) gets a new group DM, because
+the old one does not include them. A change that needs no approval (the wording) is noted in
+that thread too. Keys carry the goal id and version, so a retry never doubles a message and a
+resubmission gets its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +27,7 @@ from bot.planning.forms import local_today
 from bot.planning.queries import alignment_chain
 from bot.planning.rules import approver_for
 from storage.goals import Goal
-from storage.models import Employee, Workspace
+from storage.models import Employee, OutboxMessage, Workspace
 
 TranslatorFor = Callable[[Employee], Translator]
 
@@ -45,6 +50,37 @@ def approval_key(goal: Goal) -> str:
     return f"goal:{goal.id}:v{goal.version}:approval"
 
 
+def _payload(session: Session, team_id: str, key: str) -> dict[str, Any] | None:
+    found = session.scalar(
+        select(OutboxMessage.payload).where(
+            OutboxMessage.team_id == team_id, OutboxMessage.idempotency_key == key
+        )
+    )
+    return dict(found) if isinstance(found, dict) else None
+
+
+def thread_root(session: Session, goal: Goal) -> str | None:
+    """The key of the goal's first approval request, whose thread is its conversation (the
+    latest request is either that message or a reply in its thread)."""
+    if not goal.approval_key:
+        return None
+    latest = _payload(session, goal.team_id, goal.approval_key)
+    if latest is None:
+        return goal.approval_key
+    return str(latest.get("_thread_of") or goal.approval_key)
+
+
+def _conversation_with(session: Session, goal: Goal, approver: Employee) -> str | None:
+    """The thread to ask `approver` in again, if the goal's conversation has exactly the owner
+    and them in it."""
+    root = thread_root(session, goal)
+    first = _payload(session, goal.team_id, root) if root else None
+    if first is None:
+        return None
+    members = {str(m) for m in first.get("_open_users") or []}
+    return root if members == {goal.owner.slack_id, approver.slack_id} else None
+
+
 def request_approval(
     session: Session,
     goal: Goal,
@@ -53,7 +89,10 @@ def request_approval(
     via_hr: bool,
     now: datetime,
     tr_for: TranslatorFor | None = None,
+    changed: list[str] | None = None,
 ) -> None:
+    """Ask the approver; in the goal's existing conversation with them when there is one.
+    `changed` names what the owner changed since the goal was agreed (shown in the request)."""
     tr = _translators(session, goal, tr_for)(approver)
     message = blocks.approval_request(
         tr,
@@ -61,6 +100,13 @@ def request_approval(
         alignment_chain(session, goal),
         approver_slack=approver.slack_id,
         via_hr=via_hr,
+        changed=changed,
+    )
+    root = _conversation_with(session, goal, approver)
+    where: dict[str, Any] = (
+        {"_thread_of": root}
+        if root is not None
+        else {"_open_users": [goal.owner.slack_id, approver.slack_id]}
     )
     key = approval_key(goal)
     enqueue(
@@ -68,7 +114,7 @@ def request_approval(
         team_id=goal.team_id,
         key=key,
         method="chat.postMessage",
-        payload={**message, "_open_users": [goal.owner.slack_id, approver.slack_id]},
+        payload={**message, **where},
         now=now,
     )
     goal.approval_key = key
@@ -122,7 +168,8 @@ def tell_outcome(
     """A reply in the request's thread, and a DM to the owner pointing to it."""
     tr = _translators(session, goal, tr_for)(goal.owner)
     base = goal.approval_key or f"goal:{goal.id}:v{goal.version}"
-    if goal.approval_key:
+    root = thread_root(session, goal)
+    if root:
         reply = blocks.outcome_in_thread(
             tr, goal, outcome=outcome, actor_slack=actor.slack_id, reason=reason
         )
@@ -131,7 +178,7 @@ def tell_outcome(
             team_id=goal.team_id,
             key=f"{base}:{outcome}:thread",
             method="chat.postMessage",
-            payload={**reply, "_thread_of": goal.approval_key},
+            payload={**reply, "_thread_of": root},
             now=now,
         )
     dm = blocks.outcome_for_owner(
@@ -150,3 +197,29 @@ def tell_outcome(
         payload={**dm, "_open_users": [goal.owner.slack_id]},
         now=now,
     )
+
+
+def note_change(
+    session: Session,
+    goal: Goal,
+    changed: list[str],
+    *,
+    now: datetime,
+    tr_for: TranslatorFor | None = None,
+) -> bool:
+    """Tell the goal's conversation that the owner reworded an agreed goal (no new approval
+    needed: what was agreed did not change). False when the goal has no conversation."""
+    root = thread_root(session, goal)
+    if root is None:
+        return False
+    reader = goal.approver or approver_for(session, goal.owner)[0] or goal.owner
+    tr = _translators(session, goal, tr_for)(reader)
+    enqueue(
+        session,
+        team_id=goal.team_id,
+        key=f"goal:{goal.id}:v{goal.version}:reworded",
+        method="chat.postMessage",
+        payload={**blocks.reworded_in_thread(tr, goal, changed), "_thread_of": root},
+        now=now,
+    )
+    return True

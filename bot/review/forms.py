@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.i18n import t
 from bot.review.errors import ReviewValidationError
+from bot.sanitize import clean_text
 
 NAME_MAX = 150
 QUESTION_MAX = 300
@@ -63,7 +64,7 @@ class CycleSpec:
 def lines_of(text: str) -> list[str]:
     """Non-empty lines without the bullets people paste."""
     found = []
-    for raw in text.splitlines():
+    for raw in clean_text(text).splitlines():
         line = raw.strip().lstrip("-•*").strip()
         if line:
             found.append(line)
@@ -174,7 +175,7 @@ def _dates(data: CycleInput, today: date, errors: dict[str, str]) -> None:
 def validate_cycle(data: CycleInput, today: date) -> CycleSpec:
     """A complete, consistent cycle, or ReviewValidationError naming every bad field."""
     errors: dict[str, str] = {}
-    name = " ".join(data.name.split())
+    name = " ".join(clean_text(data.name).split())
     if not name:
         errors["name"] = "review.error.name_required"
     elif len(name) > NAME_MAX:
@@ -238,7 +239,7 @@ def clean_review(
     values = {int(item["value"]) for item in scale}
     answers: dict[str, str] = {}
     for index in range(len(questions)):
-        text = (data.answers.get(f"q{index}") or "").strip()
+        text = clean_text(data.answers.get(f"q{index}") or "")
         if len(text) > ANSWER_MAX:
             errors[answer_field(index, manager)] = "review.error.answer_long"
         elif not text and complete and not manager:
@@ -257,7 +258,7 @@ def clean_review(
         else:
             ratings[item["key"]] = value
     if manager:
-        summary = (data.answers.get(SUMMARY) or "").strip()
+        summary = clean_text(data.answers.get(SUMMARY) or "")
         if len(summary) > ANSWER_MAX:
             errors[SUMMARY] = "review.error.answer_long"
         elif not summary and complete:

@@ -24,7 +24,9 @@ from bot.review.errors import ReviewConflict, ReviewNotFound, ReviewValidationEr
 from bot.review.forms import ANSWER_MAX, ReviewInput, clean_review
 from bot.review.history import record
 from bot.review.notify import TranslatorFor, translators
+from bot.review.reviewers import require_reviewer
 from bot.review.rules import ReviewAction, require_review
+from bot.sanitize import clean_text
 from storage.models import Employee
 from storage.reviews import (
     CycleStatus,
@@ -285,7 +287,7 @@ def ask_to_discuss(
 ) -> Review:
     """The comment goes to the thread and the review back to the manager (module docstring)."""
     review = check(session, actor, review_id, ReviewAction.ASK_TO_DISCUSS, version)
-    text = comment.strip()
+    text = clean_text(comment)
     if not text:
         raise ReviewValidationError({"comment": "review.error.comment_required"})
     if len(text) > ANSWER_MAX:
@@ -321,7 +323,8 @@ def reassign_manager(
     now: datetime,
     tr_for: TranslatorFor | None = None,
 ) -> Review:
-    """HR moves a review to another manager (the old one left, or changed teams).
+    """HR moves a review to another manager (the old one left, or changed teams): someone in
+    the employee's reporting line, or HR acting as reviewer (bot/review/reviewers.py).
 
     A manager review not yet approved was the old manager's judgement: it is dropped and the
     new manager writes their own (the status goes back to self-review submitted)."""
@@ -336,6 +339,7 @@ def reassign_manager(
         raise ReviewValidationError({"manager": "review.error.manager_invalid"})
     if new_manager.id == review.manager_id:
         raise ReviewConflict("review.conflict.same_manager")
+    require_reviewer(review, new_manager)
     previous = review.manager.slack_id if review.manager is not None else None
     review.manager = new_manager
     review.manager_id = new_manager.id
