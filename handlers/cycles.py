@@ -1,22 +1,65 @@
-"""The cycles Kinerja is made of, in the order help and the App Home show them."""
+"""The cycles Kinerja is made of. Their order is the order of help, of the App Home's
+sections and of the scheduler's tasks; a new cycle is one more line here."""
 
 from __future__ import annotations
 
-from bot.monitoring.tasks import TICK_TASKS as MONITORING_TASKS
-from bot.reporting.tasks import TICK_TASKS as REPORTING_TASKS
-from bot.review.tasks import TICK_TASKS as REVIEW_TASKS
-from bot.reward.summary import TICK_TASKS as REWARD_TASKS
-from bot.slack.replay import TICK_TASKS as REQUEST_TASKS
+from slack_bolt import App
+
+from bot.slack.services import Services
 from bot.ticks import TickTask
+from handlers import (
+    commands,
+    home,
+    middleware,
+    monitoring,
+    payload_guard,
+    people,
+    planning,
+    prompt_ack,
+    reporting,
+    review,
+    reward,
+)
+from handlers.commands import Catalog
 from handlers.cycle import Cycle
+from handlers.home import AppHome
 
 CYCLES: tuple[Cycle, ...] = (
-    Cycle("people", tick_tasks=REQUEST_TASKS),
-    Cycle("planning"),
-    Cycle("monitoring", tick_tasks=MONITORING_TASKS),
-    Cycle("review", tick_tasks=REVIEW_TASKS),
-    Cycle("reward", tick_tasks=REWARD_TASKS),
-    Cycle("reporting", tick_tasks=REPORTING_TASKS),
+    people.CYCLE,
+    planning.CYCLE,
+    monitoring.CYCLE,
+    review.CYCLE,
+    reward.CYCLE,
+    reporting.CYCLE,
 )
 
-TICK_TASKS: tuple[TickTask, ...] = tuple(task for cycle in CYCLES for task in cycle.tick_tasks)
+
+def catalog(cycles: tuple[Cycle, ...] = CYCLES) -> Catalog:
+    return Catalog(command for cycle in cycles for command in cycle.subcommands)
+
+
+def app_home(cycles: tuple[Cycle, ...] = CYCLES) -> AppHome:
+    return AppHome(cycle.home for cycle in cycles if cycle.home is not None)
+
+
+def tick_tasks(cycles: tuple[Cycle, ...] = CYCLES) -> tuple[TickTask, ...]:
+    return tuple(task for cycle in cycles for task in cycle.tick_tasks)
+
+
+TICK_TASKS = tick_tasks()
+
+
+def register_listeners(app: App, services: Services, cycles: tuple[Cycle, ...] = CYCLES) -> None:
+    """The request-wide guards first (a fast ack, then no malformed id, no foreign workspace,
+    no replay gets further), then the command router and the App Home, then each cycle's own
+    listeners. The Home is built from the cycles' sections, so it goes on `services`."""
+    routed = catalog(cycles)
+    services.home = app_home(cycles)
+    prompt_ack.register(app)
+    payload_guard.register(app)  # before anything looks an id up
+    middleware.register(app, services, routed)
+    commands.register(app, services, routed)
+    home.register(app, services)
+    for cycle in cycles:
+        if cycle.listeners is not None:
+            cycle.listeners(app, services)

@@ -4,7 +4,7 @@ it, after what changes it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -17,7 +17,7 @@ from bot.blocks.home import HomeContext, home_view
 from bot.org.directory import employee_by_slack_id
 from bot.org.home_watch import note_home_opened, open_worth_noting, watching_home
 from bot.slack.services import Services
-from handlers.people import acting_employee
+from handlers.toolkit import acting_employee
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -101,9 +101,25 @@ def _publish_one(
         log.exception("could not build the App Home of %s", user_id)
 
 
+HomeSection = Callable[[HomeContext], list[dict[str, Any]]]
+
+
+class AppHome:
+    """The Home built from the cycles' sections (handlers/cycles.py), in their order. The app
+    factory puts one on `services.home`; a section that would not fit is not even built."""
+
+    def __init__(self, sections: Iterable[HomeSection]) -> None:
+        self.sections = tuple(sections)
+
+    def __call__(self, services: Services, session: Session, employee: Employee) -> dict[str, Any]:
+        tr = services.translator_for(employee)
+        home = HomeContext(session, employee, tr, services.clock.now(), services.settings)
+        return home_view(tr, employee, (section(home) for section in self.sections))
+
+
 def _view(services: Services, session: Session, employee: Employee) -> dict[str, Any]:
-    tr = services.translator_for(employee)
-    return home_view(HomeContext(session, employee, tr, services.clock.now()))
+    build = services.home or AppHome(())
+    return build(services, session, employee)
 
 
 def register(app: App, services: Services) -> None:

@@ -10,15 +10,15 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.command_catalog import find
 from bot.slack.replay import ReplayMemory
 from bot.slack.services import Services
+from handlers.commands import Catalog
 from storage.models import ProcessedEvent, Workspace
 
 log = logging.getLogger(__name__)
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App, services: Services, catalog: Catalog) -> None:
     installed: set[str] = set()  # workspaces found once; nothing uninstalls one while we run
 
     def known_workspace(
@@ -83,7 +83,8 @@ def register(app: App, services: Services) -> None:
             return next()
         team_id = req.context.team_id or ""
         now = services.clock.now()
-        if replays.first_sighting(team_id, signature[3:], now, changes_nothing=_reads(body)):
+        reads = _reads(body, catalog)
+        if replays.first_sighting(team_id, signature[3:], now, changes_nothing=reads):
             return next()
         log.warning(
             "replayed %s request ignored (timestamp %s)",
@@ -105,12 +106,8 @@ def _is_installed(services: Services, team_id: str) -> bool:
         )
 
 
-def _reads(body: dict[str, object]) -> bool:
-    """A slash command whose subcommand only reads (handlers.commands.READ_ONLY)."""
-    from handlers.commands import READ_ONLY
-
+def _reads(body: dict[str, object], catalog: Catalog) -> bool:
+    """A slash command whose subcommand only reads."""
     if "command" not in body or "type" in body:
         return False
-    words = str(body.get("text") or "").split()
-    chosen = find(words[0]) if words else find("help")
-    return chosen is not None and chosen.name in READ_ONLY
+    return catalog.reads_only(str(body.get("text") or ""))

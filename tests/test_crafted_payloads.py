@@ -27,7 +27,7 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.reward.values import all_values
 from bot.slack.services import Services
-from handlers import register_listeners
+from handlers.cycles import register_listeners
 from storage.db import Database
 from storage.models import Employee
 from storage.reviews import Review, ReviewCycle

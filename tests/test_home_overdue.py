@@ -18,9 +18,12 @@ from bot.i18n import Translator
 from bot.planning import create_goal
 from bot.review import submit_self_review
 from storage.db import Database
+from tests.appserver import settings_for
 from tests.planning_fixtures import goal_input
 from tests.review_fixtures import Org, answers, make_org, review_of, sales_cycle
 from tests.reward_fixtures import block_texts
+
+HOME_SETTINGS = settings_for("sqlite:///unused.db", "http://127.0.0.1:9/api/")
 
 BEFORE_DUE = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # Thursday; self-reviews due Dec 4, 2026
 AFTER_SELF_DUE = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)  # Sunday 10:00 in Jakarta
@@ -78,7 +81,7 @@ def test_an_open_goal_past_its_due_date_is_marked_overdue(
     create_goal(session, org.eko, goal_input("Grow revenue"), now=clock.now())  # due 31 Dec
 
     def home(now: datetime, locale: str = "en") -> str:
-        context = HomeContext(session, org.eko, Translator(locale), now)
+        context = HomeContext(session, org.eko, Translator(locale), now, HOME_SETTINGS)
         return block_texts(planning_section(context))
 
     assert "due Dec 31, 2026" in home(AFTER_SELF_DUE)

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from handlers.reward import SHORTCUT_CALLBACK
+from handlers.reward.kudos import SHORTCUT_CALLBACK
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 

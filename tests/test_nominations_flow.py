@@ -9,9 +9,7 @@ Eva's nomination, made from the App Home, is declined: Maya is told, Eva never i
 
 from __future__ import annotations
 
-import importlib
 import json
-import pkgutil
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -49,17 +47,13 @@ CYCLE_NAME = "2026 year-end <review> & co"
 
 
 @pytest.fixture(autouse=True)
-def _review_home_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def _review_home_only(monkeypatch: pytest.MonkeyPatch, running_app: RunningApp) -> None:
     """Only the Review section on the App Home: another cycle's work in progress must not
-    break these tests. The listener modules are imported first, because a section registered
-    on import while the dict is swapped would be missing from the Home of the tests after."""
-    import handlers
-    from bot.blocks import home
+    break these tests."""
     from bot.blocks.review_home import review_section
+    from handlers.home import AppHome
 
-    for module in pkgutil.iter_modules(handlers.__path__):
-        importlib.import_module(f"handlers.{module.name}")
-    monkeypatch.setattr(home, "HOME_SECTIONS", {"review": review_section})
+    monkeypatch.setattr(running_app.services, "home", AppHome([review_section]))
 
 
 @pytest.fixture(autouse=True)

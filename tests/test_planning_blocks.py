@@ -20,9 +20,12 @@ from bot.i18n import Translator
 from bot.planning import KeyResultInput, alignment_chain, approve_goal
 from storage.db import Database
 from storage.goals import Goal
+from tests.appserver import settings_for
 from tests.fakeslack import validate_blocks, validate_view
 from tests.planning_fixtures import Org, company_goal, goal_input, make_org, team_goal
 from tests.planning_slack import texts
+
+HOME_SETTINGS = settings_for("sqlite:///unused.db", "http://127.0.0.1:9/api/")
 
 NASTY = "<!channel> & <@U123> <https://evil.example|click>"
 LOCALES = ("en", "id")
@@ -151,11 +154,13 @@ def test_home_section(
         if n % 2:
             approve_goal(session, org.manager, goal.id, version=1, now=now)
     for someone in (org.employee, org.manager, org.hr):
-        part = planning_section(HomeContext(session, someone, Translator(locale), now))
+        home = HomeContext(session, someone, Translator(locale), now, HOME_SETTINGS)
+        part = planning_section(home)
         assert validate_blocks(part, "home") == [], part
         assert len(part) <= 40
         _no_raw_mentions(part)
-    manager = texts(planning_section(HomeContext(session, org.manager, Translator(locale), now)))
+    home = HomeContext(session, org.manager, Translator(locale), now, HOME_SETTINGS)
+    manager = texts(planning_section(home))
     assert (
         "Waiting for your approval" if locale == "en" else "Menunggu persetujuan Anda"
     ) in manager

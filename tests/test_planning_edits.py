@@ -45,10 +45,10 @@ from tests.waiting import wait_for
 def _only_the_planning_home_section(
     monkeypatch: pytest.MonkeyPatch, running_app: RunningApp
 ) -> None:
-    from bot.blocks import home
     from bot.blocks.planning_home import planning_section
+    from handlers.home import AppHome
 
-    monkeypatch.setattr(home, "HOME_SECTIONS", {"planning": planning_section})
+    monkeypatch.setattr(running_app.services, "home", AppHome([planning_section]))
 
 
 @pytest.fixture(autouse=True)

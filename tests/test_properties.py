@@ -30,7 +30,6 @@ from bot.blocks.planning_form import form_for_goal, parent_option
 from bot.blocks.planning_home import planning_section
 from bot.blocks.planning_modals import goal_modal, progress_modal, reason_modal
 from bot.clock import FixedClock, zone_of
-from bot.command_catalog import SUBCOMMANDS
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.monitoring import (
@@ -57,6 +56,7 @@ from bot.planning import (
 from bot.planning.forms import clean_text
 from bot.slack.services import Services
 from handlers.commands import handle_kinerja
+from handlers.cycles import catalog
 from storage.checkins import ObstacleStatus
 from storage.db import Database
 from storage.models import Employee
@@ -76,6 +76,8 @@ from tests.property_checks import (
     typed,
     untrusted,
 )
+
+HOME_SETTINGS = settings_for("sqlite:///unused.db", "http://127.0.0.1:9/api/")
 
 
 @pytest.fixture
@@ -152,7 +154,7 @@ def test_goal_texts(
             ):
                 check_view(view)
             for person in (org.employee, org.manager):
-                home = planning_section(HomeContext(session, person, tr, now))
+                home = planning_section(HomeContext(session, person, tr, now, HOME_SETTINGS))
                 check_blocks(home, "home")
         # What someone types into the parent-goal search box, with Maya's team goal (named
         # like Eko's) to find.
@@ -248,7 +250,8 @@ def test_checkin_texts(
 
 # ------------------------------------------------------------------ the /kinerja command
 
-NAMES = sorted({c.name for c in SUBCOMMANDS} | {a for c in SUBCOMMANDS for a in c.aliases})
+CATALOG = catalog()
+NAMES = sorted({c.name for c in CATALOG} | {a for c in CATALOG for a in c.aliases})
 
 
 @pytest.fixture
@@ -287,6 +290,7 @@ def test_any_command_text_is_answered(router: Services, user: str, first: str, r
 
     handle_kinerja(
         router,
+        CATALOG,
         lambda *a, **kw: acks.append(kw if not a else {"text": a[0], **kw}),  # type: ignore[arg-type]
         command,
         lambda *a, **kw: responses.append(kw if not a else {"text": a[0], **kw}),  # type: ignore[arg-type]

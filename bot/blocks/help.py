@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from bot.blocks.text import context, escape, header, section
-from bot.command_catalog import SUBCOMMANDS
 from bot.i18n import Translator
-from bot.permissions import ROLE_ACTIONS
+from bot.permissions import ROLE_ACTIONS, Action
 from storage.models import Role
 
 
-def help_message(tr: Translator, role: Role, unknown: str | None = None) -> dict[str, Any]:
-    """An ephemeral response body; `unknown` is the subcommand the person mistyped, if any."""
+class HelpEntry(Protocol):
+    """What help shows of a subcommand (handlers/commands.py's Subcommand is one)."""
+
+    @property
+    def action(self) -> Action: ...
+
+    @property
+    def usage_key(self) -> str: ...
+
+    @property
+    def help_key(self) -> str: ...
+
+
+def help_message(
+    tr: Translator, role: Role, commands: Iterable[HelpEntry], unknown: str | None = None
+) -> dict[str, Any]:
+    """An ephemeral response body listing the `commands` the role may use; `unknown` is the
+    subcommand the person mistyped, if any."""
     allowed = ROLE_ACTIONS[role]
     lines = [
         f"`/kinerja {tr(command.usage_key)}` — {tr(command.help_key)}"
-        for command in SUBCOMMANDS
+        for command in commands
         if command.action in allowed
     ]
     blocks: list[dict[str, Any]] = []

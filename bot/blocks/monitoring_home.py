@@ -3,7 +3,6 @@ the team's open obstacles and the check-ins waiting for them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,6 @@ from bot.blocks.monitoring import (
     short_date,
 )
 from bot.blocks.text import button, context, escape, header, section, truncate
-from bot.config import Settings
 from bot.i18n import Translator
 from bot.monitoring.status import HOME_LIMIT, CheckinStatus, checkin_status
 from storage.checkins import Obstacle, ObstacleStatus
@@ -79,12 +77,6 @@ def section_blocks(tr: Translator, status: CheckinStatus, now: datetime) -> list
     return blocks
 
 
-def make_section(settings: Settings) -> Callable[[HomeContext], list[dict[str, Any]]]:
-    """The Home section builder; it needs the deployment's zone and holiday settings, which
-    HomeContext does not carry, so handlers/monitoring.py registers it with them."""
-
-    def build(home: HomeContext) -> list[dict[str, Any]]:
-        status = checkin_status(home.session, home.employee, settings=settings, now=home.now)
-        return section_blocks(home.tr, status, home.now)
-
-    return build
+def monitoring_section(home: HomeContext) -> list[dict[str, Any]]:
+    status = checkin_status(home.session, home.employee, settings=home.settings, now=home.now)
+    return section_blocks(home.tr, status, home.now)

@@ -1,14 +1,12 @@
 """The Planning section of the App Home: my goals with progress and alignment, what waits for
 my approval, and the team and company goals my work contributes to.
-
-Importing this module registers the section in HOME_SECTIONS (handlers/planning.py does).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.home import HOME_SECTIONS, HomeContext
+from bot.blocks.home import HomeContext
 from bot.blocks.planning import (
     APPROVE,
     REQUEST_CHANGES,
@@ -139,5 +137,3 @@ def planning_section(home: HomeContext) -> list[dict[str, Any]]:
         )
     return blocks
 
-
-HOME_SECTIONS["planning"] = planning_section

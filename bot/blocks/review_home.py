@@ -2,8 +2,7 @@
 reviews with the next step, a manager's team reviews with status, and for HR each open cycle's
 progress — counts per state and who is overdue.
 
-Only statuses and names appear here, never review content. Importing this module registers
-the section in HOME_SECTIONS (handlers/review.py does).
+Only statuses and names appear here, never review content.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.home import HOME_SECTIONS, HomeContext
+from bot.blocks.home import HomeContext
 from bot.blocks.nominations import nominate_button
 from bot.blocks.review import (
     WRITE_MANAGER,
@@ -194,5 +193,3 @@ def review_list(
     blocks = [header(tr("review.list.title")), *(found or [context(tr("home.reviews.empty"))])]
     return {"response_type": "ephemeral", "text": tr("review.list.title"), "blocks": blocks[:50]}
 
-
-HOME_SECTIONS["review"] = review_section

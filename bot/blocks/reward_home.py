@@ -1,12 +1,12 @@
 """The Recognition section of the App Home: recent kudos received, this year's counts by value
-and a **Give kudos** button. Importing this module registers it in HOME_SECTIONS."""
+and a **Give kudos** button."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.blocks.home import HOME_SECTIONS, HomeContext
+from bot.blocks.home import HomeContext
 from bot.blocks.reward import GIVE_ACTION, mention, quote, safe_label
 from bot.blocks.text import button, context, header, section
 from bot.clock import zone_of
@@ -56,5 +56,3 @@ def reward_section(home: HomeContext) -> list[dict[str, Any]]:
     )
     return blocks
 
-
-HOME_SECTIONS["reward"] = reward_section

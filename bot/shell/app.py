@@ -7,6 +7,10 @@ import logging
 from slack_bolt import App
 
 from bot.slack.services import Services
+from handlers.cycle import Cycle
+from handlers.cycles import CYCLES, TICK_TASKS, register_listeners
+
+__all__ = ["TICK_TASKS", "create_app"]
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +29,11 @@ class _WithoutRequestBody(logging.Filter):
         return True
 
 
-def create_app(services: Services, *, verify_token: bool = True) -> App:
-    """A Bolt App whose every Web API call goes to SLACK_API_URL through `services.client`."""
-    from handlers import register_listeners
-
+def create_app(
+    services: Services, *, verify_token: bool = True, cycles: tuple[Cycle, ...] = CYCLES
+) -> App:
+    """A Bolt App whose every Web API call goes to SLACK_API_URL through `services.client`,
+    made of `cycles` (all of Kinerja's unless a test picks some)."""
     settings = services.settings
     app = App(
         token=settings.slack_bot_token,
@@ -42,5 +47,5 @@ def create_app(services: Services, *, verify_token: bool = True) -> App:
     verification_log = logging.getLogger("slack_bolt.RequestVerification")
     if not any(isinstance(f, _WithoutRequestBody) for f in verification_log.filters):
         verification_log.addFilter(_WithoutRequestBody())
-    register_listeners(app, services)
+    register_listeners(app, services, cycles)
     return app

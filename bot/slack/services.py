@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -14,6 +17,8 @@ from bot.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.models import Employee
 
+HomeBuilder = Callable[["Services", Session, Employee], dict[str, Any]]
+
 
 @dataclass
 class Services:
@@ -22,6 +27,8 @@ class Services:
     clock: Clock
     client: WebClient
     after_ack: AfterAck = field(default_factory=AfterAck)
+    # Builds a person's App Home view; the app factory composes it from the cycles' sections.
+    home: HomeBuilder | None = None
 
     def translator_for(
         self, employee: Employee | None, slack_locale: str | None = None

@@ -71,9 +71,9 @@ from bot.reward.settings import (
 )
 from bot.reward.values import active_values, all_values, parse_values_text
 from bot.slack.services import Services
-from handlers.commands import CommandRequest, subcommand
+from handlers.commands import CommandRequest
 from handlers.field_errors import answer_errors
-from handlers.people import acting_employee
+from handlers.toolkit import acting_employee
 from storage.kudos import KudosSource
 from storage.models import Employee, Workspace
 
@@ -165,7 +165,6 @@ def _open(services: Services, trigger_id: str, view: dict[str, Any]) -> str | No
 # ----------------------------------------------------------------------------- the command
 
 
-@subcommand("kudos")
 def kudos_command(req: CommandRequest) -> None:
     text = strip_subcommand(req.command.get("text") or "")
     first = text.split(maxsplit=1)[0].lower() if text else ""
@@ -217,7 +216,6 @@ def kudos_command(req: CommandRequest) -> None:
     req.respond(**ephemeral(answer))
 
 
-@subcommand("kudos-settings")
 def kudos_settings_command(req: CommandRequest) -> None:
     try:
         form = settings_form(req.session, req.employee)

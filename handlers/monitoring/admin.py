@@ -29,9 +29,9 @@ from bot.monitoring.obstacles import set_escalation_days
 from bot.monitoring.schedule import reset_team_schedule
 from bot.permissions import Action, PermissionDenied, can
 from bot.slack.services import Services
-from handlers.commands import CommandRequest, subcommand
+from handlers.commands import CommandRequest
 from handlers.field_errors import answer_errors
-from handlers.people import acting_employee
+from handlers.toolkit import acting_employee
 from storage.models import Team
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ def _ephemeral(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": text}
 
 
-@subcommand("away")
 def away_command(req: CommandRequest) -> None:
     """`away until 2026-12-31`, `away 2026-12-31`, `away cancel`, or `away` for the status."""
     tr, now, args = req.tr, req.services.clock.now(), [a.lower() for a in req.args]
@@ -77,7 +76,6 @@ def away_command(req: CommandRequest) -> None:
     req.ack(**_ephemeral(tr("monitoring.away.set", date=short_date(tr, day))))
 
 
-@subcommand("admin")
 def admin_command(req: CommandRequest) -> None:
     """Opens the organisation's schedule, or a team's with `/kinerja admin <team name>`."""
     name = " ".join(req.args).strip()

@@ -46,7 +46,7 @@ from bot.review import (
 )
 from bot.review.dates import local_today
 from bot.slack.services import Services
-from handlers.people import acting_employee
+from handlers.toolkit import acting_employee
 from handlers.view_in_place import modal_of
 from storage.models import Employee
 from storage.reviews import Review
@@ -109,7 +109,7 @@ def invalid(
 
 
 def register(app: App, services: Services) -> None:
-    from handlers.review import refusal
+    from handlers.review.reviews import refusal
     from handlers.slack_calls import publish_homes
 
     def submit_cycle(

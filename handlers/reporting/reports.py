@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.reporting import ephemeral, hr_digest_message
@@ -22,8 +21,7 @@ from bot.permissions import Action, PermissionDenied, can
 from bot.reporting import export_for, report_for
 from bot.reporting.export import record_export
 from bot.slack.files import SlackFileSender
-from bot.slack.services import Services
-from handlers.commands import CommandRequest, subcommand
+from handlers.commands import CommandRequest
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +30,6 @@ def _say(req: CommandRequest, text: str) -> None:
     req.respond(response_type="ephemeral", replace_original=False, text=text)
 
 
-@subcommand("report", read_only=True)
 def report_command(req: CommandRequest) -> None:
     req.ack()
     tr, settings = req.tr, req.services.settings
@@ -52,7 +49,6 @@ def report_command(req: CommandRequest) -> None:
     req.respond(replace_original=False, **ephemeral(message))
 
 
-@subcommand("export")
 def export_command(req: CommandRequest) -> None:
     tr, services, person = req.tr, req.services, req.employee
     if not can(person, Action.EXPORT_DATA):
@@ -86,7 +82,3 @@ def export_command(req: CommandRequest) -> None:
     rows = tr.n("reporting.count.rows", sum(counts.values()))
     files = tr.n("reporting.count.files", len(counts))
     _say(req, tr("reporting.export.done", rows=rows, files=files))
-
-
-def register(app: App, services: Services) -> None:
-    """The subcommands register themselves with handlers.commands on import."""

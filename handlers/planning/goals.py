@@ -1,6 +1,6 @@
 """Planning in Slack: `/kinerja goal` and `/kinerja goals`, the approval buttons and the reason
 modal, the App Home's goal menu and the progress modal. The goal modal itself is in
-handlers/planning_modal.py.
+handlers/planning/goal_modal.py.
 
 Every button value (goal id, version) comes back through the person's client, so it is only a
 pointer: the core re-checks who may act and whether the goal is still in that state. A second
@@ -61,17 +61,16 @@ from bot.planning import (
 from bot.planning.notify import thread_root
 from bot.planning.progress import may_update, set_goal_progress, sets_progress_by_hand
 from bot.slack.services import Services
-from handlers import planning_modal
-from handlers.commands import CommandRequest, subcommand
+from handlers.commands import CommandRequest
 from handlers.field_errors import answer_errors
-from handlers.people import acting_employee
-from handlers.planning_modal import (
+from handlers.planning.goal_modal import (
     affected_people,
     goal_form_view,
     refusal,
     saved_view,
 )
 from handlers.slack_calls import open_view, publish_homes, tell_clicker
+from handlers.toolkit import acting_employee
 from storage.goals import Goal
 from storage.models import Employee, OutboxMessage
 
@@ -79,7 +78,6 @@ log = logging.getLogger(__name__)
 REFUSALS = (GoalConflict, GoalNotFound, PermissionDenied)
 
 
-@subcommand("goal", read_only=True)
 def goal_command(req: CommandRequest) -> None:
     """`/kinerja goal` opens the form; `/kinerja goal edit 12` opens goal 12 in it."""
     goal_id: int | None = None
@@ -100,7 +98,6 @@ def goal_command(req: CommandRequest) -> None:
     open_view(req.services.client, str(req.command.get("trigger_id")), view)
 
 
-@subcommand("goals", read_only=True)
 def goals_command(req: CommandRequest) -> None:
     goals = goals_owned_by(req.session, req.employee)
     rows = [(goal, alignment_chain(req.session, goal)) for goal in goals]
@@ -138,8 +135,6 @@ def thread_link(session: Session, goal: Goal, body: dict[str, Any]) -> str | Non
 
 
 def register(app: App, services: Services) -> None:
-    planning_modal.register(app, services)
-
     def in_session(
         body: dict[str, Any],
         context: BoltContext,

@@ -1,5 +1,5 @@
 """Reviews in Slack: `/kinerja review` (alias `reviu`) and its HR verbs, and the buttons of the
-review messages and the App Home. The modals' submissions are in handlers/review_modals.py.
+review messages and the App Home. The modals' submissions are in handlers/review/modals.py.
 
 A button's value (review id, version) comes back through the person's client, so it is only a
 pointer: the core re-checks who acts and whether the review is still in that state. A second
@@ -54,10 +54,10 @@ from bot.review import (
 from bot.review.reviewers import ReviewerNotInLine
 from bot.review.turns import Step, turn_in, turn_of
 from bot.slack.services import Services
-from handlers import review_modals
-from handlers.commands import CommandRequest, subcommand
-from handlers.people import acting_employee
+from handlers.commands import CommandRequest
+from handlers.review import modals as review_modals
 from handlers.slack_calls import open_view, publish_homes
+from handlers.toolkit import acting_employee
 from handlers.view_in_place import modal_of, show_view, tell_in_place
 from storage.models import Employee
 
@@ -125,7 +125,6 @@ HR_VERBS: dict[str, Action] = {
 }
 
 
-@subcommand("review")
 def review_command(req: CommandRequest) -> None:
     """`review` lists; HR adds `open`, `close NUMBER`, `reopen @person` and
     `reassign @person @reviewer` (a review number works in place of @person).
@@ -156,7 +155,6 @@ def review_command(req: CommandRequest) -> None:
     req.ack(response_type="ephemeral", text=text)
 
 
-@subcommand("review-cycle")
 def review_cycle_command(req: CommandRequest) -> None:
     review_command(req)
 
@@ -215,8 +213,6 @@ def _hr_verb(req: CommandRequest, verb: str) -> str:
 
 
 def register(app: App, services: Services) -> None:
-    review_modals.register(app, services)
-
     def in_session(
         body: dict[str, Any], context: BoltContext, work: Work, review_id: int | None = None
     ) -> tuple[str | None, Translator]:

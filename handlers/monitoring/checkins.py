@@ -17,7 +17,6 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.blocks.home import HOME_SECTIONS
 from bot.blocks.monitoring import (
     ACKNOWLEDGE,
     OBSTACLE_HELP,
@@ -26,7 +25,6 @@ from bot.blocks.monitoring import (
     START_CHECKIN,
     period_label,
 )
-from bot.blocks.monitoring_home import make_section
 from bot.blocks.monitoring_modals import (
     CHECKIN_CALLBACK,
     REPLY_CALLBACK,
@@ -52,11 +50,10 @@ from bot.monitoring import (
 )
 from bot.permissions import Action, PermissionDenied, can
 from bot.slack.services import Services
-from handlers import monitoring_admin
-from handlers.commands import CommandRequest, subcommand
+from handlers.commands import CommandRequest
 from handlers.field_errors import answer_errors
-from handlers.people import acting_employee
 from handlers.slack_calls import open_view, publish_homes, tell_clicker
+from handlers.toolkit import acting_employee
 from storage.checkins import ObstacleStatus
 from storage.models import Employee
 
@@ -114,7 +111,6 @@ def checkin_view(
     return checkin_modal(tr, form, zone_of(employee.tz, settings.default_tz))
 
 
-@subcommand("checkin")
 def checkin_command(req: CommandRequest) -> None:
     req.ack()
     view = checkin_view(req.session, req.services, req.employee, req.tr, None)
@@ -162,8 +158,6 @@ def inline_errors(
 
 def register(app: App, services: Services) -> None:
     db = services.db
-    HOME_SECTIONS["monitoring"] = make_section(services.settings)
-    monitoring_admin.register(app, services)
 
     def start_checkin(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
         ack()

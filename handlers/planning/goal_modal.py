@@ -52,8 +52,8 @@ from bot.planning import (
 )
 from bot.slack.services import Services
 from handlers.field_errors import answer_errors
-from handlers.people import acting_employee
 from handlers.slack_calls import publish_homes
+from handlers.toolkit import acting_employee
 from handlers.view_in_place import modal_of
 from storage.goals import GoalLevel
 from storage.models import Employee, Role, Team
