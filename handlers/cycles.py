@@ -23,6 +23,7 @@ from handlers import (
 from handlers.commands import Catalog
 from handlers.cycle import Cycle
 from handlers.home import AppHome
+from handlers.toolkit import provide_services
 
 CYCLES: tuple[Cycle, ...] = (
     people.CYCLE,
@@ -56,6 +57,7 @@ def register_listeners(app: App, services: Services, cycles: tuple[Cycle, ...] =
     routed = catalog(cycles)
     services.home = app_home(cycles)
     prompt_ack.register(app)
+    provide_services(app, services)
     payload_guard.register(app)  # before anything looks an id up
     middleware.register(app, services, routed)
     commands.register(app, services, routed)

@@ -14,10 +14,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import HomeContext, home_view
-from bot.org.directory import employee_by_slack_id
+from bot.org.directory import employee_by_slack_id, ensure_employee
 from bot.org.home_watch import note_home_opened, open_worth_noting, watching_home
 from bot.slack.services import Services
-from handlers.toolkit import acting_employee
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,8 @@ def publish_home(
             note = opened and open_worth_noting(employee, now)
     if employee is None:
         with services.db.session() as session:
-            employee = acting_employee(session, services, team_id, user_id)
+            directory = services.directory
+            employee = ensure_employee(session, directory, team_id, user_id, now)
             if employee is None:
                 return
             view = _view(services, session, employee)

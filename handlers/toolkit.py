@@ -1,12 +1,103 @@
-"""Finding the person behind a request, shared by every listener."""
+"""What every listener needs, in one place: the app's services, the person acting (in one
+transaction), their language, a refusal put into words, and an answer only the clicker sees.
+
+Listeners are module-level functions, in the shape of Bolt's own examples: Bolt injects
+`ack`, `body`, `client`, `respond` and `context`, and the app's `Services` ride in the
+context (`services_of(context)`), put there for every request by `provide_services`.
+
+A typical button:
+
+    def approve(ack, body, client, respond, context):
+        ack()
+        services = services_of(context)
+        outcome = act(services, body, context, lambda actor: ..., explain=refusal)
+        if outcome.refusal:
+            tell(client, body, respond, outcome.tr, outcome.refusal, title_key="...")
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from slack_bolt import App, BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.blocks.modals import notice_modal
+from bot.i18n import Translator
 from bot.org.directory import ensure_employee
+from bot.org.erasure_marks import is_marked_erased
+from bot.permissions import Action, can
 from bot.slack.services import Services
+from handlers.field_errors import answer_errors
+from handlers.home import publish_homes
+from handlers.slack_calls import open_view, tell_clicker
+from handlers.view_in_place import modal_of, show_view
 from storage.models import Employee
+
+__all__ = [
+    "Actor",
+    "Outcome",
+    "Refused",
+    "act",
+    "acting_employee",
+    "answer_errors",
+    "modal_of",
+    "open_view",
+    "provide_services",
+    "publish_homes",
+    "request_of",
+    "services_of",
+    "show_view",
+    "team_of",
+    "tell",
+]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+SERVICES = "kinerja_services"
+
+# A listener's own refusals: which exceptions mean "not allowed / not any more", in words.
+Explain = Callable[[Translator, Exception], str | None]
+
+
+def provide_services(app: App, services: Services) -> None:
+    """Every request's context carries the app's services (see `services_of`)."""
+
+    def services_in_context(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+        context[SERVICES] = services
+        return next()
+
+    app.middleware(services_in_context)
+
+
+def services_of(context: Mapping[str, Any]) -> Services:
+    services = context.get(SERVICES)
+    if not isinstance(services, Services):
+        raise RuntimeError("no services in the request context (provide_services not called)")
+    return services
+
+
+def team_of(body: Mapping[str, Any], context: Mapping[str, Any]) -> str:
+    """The workspace of a request: Bolt's context, else the payload's team or user."""
+    team = body.get("team") or {}
+    user = body.get("user") or {}
+    return str(context.get("team_id") or team.get("id") or user.get("team_id") or "")
+
+
+def request_of(body: Mapping[str, Any]) -> str:
+    """Who asked for what, for a log line: ids and the (untrusted, so quoted and cut) value;
+    never the payload, which holds the response_url."""
+    action = (body.get("actions") or [{}])[0]
+    view = body.get("view") or {}
+    what = action.get("action_id") or view.get("callback_id") or "?"
+    value = action.get("value") or (action.get("selected_option") or {}).get("value") or ""
+    return f"{what} {str(value)[:80]!r} by {(body.get('user') or {}).get('id')}"
 
 
 def acting_employee(
@@ -14,3 +105,97 @@ def acting_employee(
 ) -> Employee | None:
     """The employee row for the Slack user; fetched from Slack if the daily sync missed them."""
     return ensure_employee(session, services.directory, team_id, user_id, services.clock.now())
+
+
+class Refused(Exception):
+    """Raised inside `act`'s work: nothing it did is kept, and `text` is what the person is
+    told (already in their language)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+@dataclass
+class Actor:
+    """The person a request is from, in the transaction their request runs in."""
+
+    session: Session
+    employee: Employee
+    tr: Translator
+    services: Services
+
+    @property
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+
+@dataclass
+class Outcome(Generic[T]):
+    tr: Translator
+    value: T | None = None
+    refusal: str | None = None
+
+
+def act(
+    services: Services,
+    body: Mapping[str, Any],
+    context: Mapping[str, Any],
+    work: Callable[[Actor], T],
+    *,
+    explain: Explain | None = None,
+    action: Action | None = None,
+) -> Outcome[T]:
+    """`work` for the person behind `body`, in one transaction, committed unless refused.
+
+    Someone Kinerja does not know (or erased), who left, or who lacks `action` is refused
+    before `work` runs. Inside it, `Refused`, or an exception that `explain` puts into words,
+    rolls everything back and becomes the refusal; any other exception is a bug and rises.
+    """
+    tr = services.translator_for(None)
+    team_id, user_id = team_of(body, context), str((body.get("user") or {}).get("id") or "")
+    try:
+        with services.db.session() as session:
+            employee = acting_employee(session, services, team_id, user_id)
+            if employee is None:
+                erased = is_marked_erased(session, team_id, user_id)
+                return Outcome(tr, refusal=tr("error.erased" if erased else "error.unknown_user"))
+            tr = services.translator_for(employee)
+            if not employee.active:
+                return Outcome(tr, refusal=tr("error.inactive"))
+            if action is not None and not can(employee, action):
+                return Outcome(tr, refusal=tr("error.permission"))
+            try:
+                return Outcome(tr, value=work(Actor(session, employee, tr, services)))
+            except Refused as refused:
+                session.rollback()
+                log.info("refused %s", request_of(body))
+                return Outcome(tr, refusal=refused.text)
+            except Exception as error:
+                text = explain(tr, error) if explain is not None else None
+                if text is None:
+                    raise
+                session.rollback()
+                log.info("refused %s: %s", request_of(body), type(error).__name__)
+                return Outcome(tr, refusal=text)
+    except SlackApiError as error:  # Slack's directory was asked about the person, and failed
+        log.warning("request not handled, Slack failed: %s", error.response.get("error"))
+        return Outcome(tr, refusal=tr("error.internal"))
+
+
+def tell(
+    client: WebClient,
+    body: Mapping[str, Any],
+    respond: Respond,
+    tr: Translator,
+    text: str,
+    *,
+    title_key: str,
+) -> None:
+    """An answer only the clicker sees: in the modal they clicked in, else ephemeral under the
+    message, else (a click on the App Home) a notice modal titled `title_key`."""
+    notice = notice_modal(tr, text, title_key)
+    if modal_of(dict(body)) is not None:
+        show_view(client, dict(body), notice)
+    else:
+        tell_clicker(client, dict(body), respond, text, notice)

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
+    modals,
     monitoring_modals,
     nominations,
     planning_modals,
@@ -87,6 +88,7 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
     recognition = RecognitionSettings(channel="C0KUDOS", daily_cap=5, monthly_summary=True)
     spec = ScheduleSpec()
     return {
+        "modals.notice_modal": lambda tr: modals.notice_modal(tr, "Done.", "review.notice.title"),
         "monitoring_modals.checkin_modal": lambda tr: monitoring_modals.checkin_modal(
             tr, form, ZoneInfo("Asia/Jakarta")
         ),
@@ -182,5 +184,5 @@ def _modal_builders_in_source() -> set[str]:
 
 def test_every_modal_builder_is_covered(builders: dict[str, Builder]) -> None:
     covered = {name.split(":")[0] for name in builders}
-    frames = {"review_inputs.modal"}  # the shared frame, built through every review modal
+    frames = {"review_inputs.modal", "modals.modal"}  # the shared frame, built through every review modal
     assert _modal_builders_in_source() - frames - covered == set()
