@@ -25,6 +25,8 @@ from handlers.cycle import Cycle
 from handlers.home import AppHome
 from handlers.toolkit import provide_services
 
+__all__ = ["CYCLES", "TICK_TASKS", "Cycle", "catalog", "app_home", "register_listeners"]
+
 CYCLES: tuple[Cycle, ...] = (
     people.CYCLE,
     planning.CYCLE,

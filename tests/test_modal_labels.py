@@ -184,5 +184,5 @@ def _modal_builders_in_source() -> set[str]:
 
 def test_every_modal_builder_is_covered(builders: dict[str, Builder]) -> None:
     covered = {name.split(":")[0] for name in builders}
-    frames = {"review_inputs.modal", "modals.modal"}  # the shared frame, built through every review modal
+    frames = {"review_inputs.modal", "modals.modal"}  # frames, built through every modal
     assert _modal_builders_in_source() - frames - covered == set()

@@ -67,7 +67,9 @@ def period_label(tr: Translator, period: Period) -> str:
 def period_key_label(tr: Translator, key: str) -> str:
     """The label of a stored period key ("2026-W49"); a key that names no period (data from
     an older version) is shown as it is rather than lost."""
-    from bot.monitoring.periods import parse_period  # runtime import: bot.monitoring imports us
+    # Imported here, not at the top: the package bot.monitoring (its facade) imports the
+    # modules that render through this one, so loading it first would be circular at run time.
+    from bot.monitoring.periods import parse_period
 
     try:
         return period_label(tr, parse_period(key))

@@ -7,8 +7,7 @@ import logging
 from slack_bolt import App
 
 from bot.slack.services import Services
-from handlers.cycle import Cycle
-from handlers.cycles import CYCLES, TICK_TASKS, register_listeners
+from handlers.cycles import CYCLES, TICK_TASKS, Cycle, register_listeners
 
 __all__ = ["TICK_TASKS", "create_app"]
 

@@ -14,13 +14,18 @@ from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock, zone_of
 from bot.config import Settings
+from bot.org.channels import warn_unreachable
 from bot.org.directory import sync_directory
+from bot.reporting.tasks import check_hr_channel
+from bot.reward.settings import recognition_settings
+from bot.shell.app import TICK_TASKS, create_app
+from bot.shell.web import serve
 from bot.slack.client import make_web_client
 from bot.slack.ports import slack_ports
 from bot.slack.sender import OutboxSender
 from bot.slack.services import Services
+from bot.slack.workspace import register_workspace
 from bot.ticks import claim_run, tick
-from handlers.cycles import TICK_TASKS
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Workspace
@@ -73,9 +78,6 @@ def sync_all_workspaces(services: Services, *, once_per_day: bool) -> None:
 def check_channels(services: Services) -> None:
     """At start: can Kinerja post in the HR channel and each recognition channel? For one it
     cannot, HR is told what to do by DM (bot/org/channels.py), at most once a day."""
-    from bot.org.channels import warn_unreachable
-    from bot.reporting.tasks import check_hr_channel
-    from bot.reward.settings import recognition_settings
 
     settings = services.settings
     checker = slack_ports(settings).channels
@@ -165,16 +167,12 @@ def _now() -> datetime:
 
 def prepare(services: Services) -> None:
     """Schema first, then the workspace this token serves (auth.test)."""
-    from bot.slack.workspace import register_workspace
-
     upgrade(services.db.engine)
     register_workspace(services)
 
 
 def run(settings: Settings, host: str = "0.0.0.0") -> None:
     """`kinerja run`: Socket Mode with SLACK_APP_TOKEN, otherwise HTTP on PORT."""
-    from bot.shell.app import create_app
-
     services = build_services(settings)
     prepare(services)
     app = create_app(services)
@@ -186,8 +184,6 @@ def run(settings: Settings, host: str = "0.0.0.0") -> None:
             log.info("starting in Socket Mode")
             SocketModeHandler(app, settings.slack_app_token).start()
         else:
-            from bot.shell.web import serve
-
             log.info("listening on http://%s:%d/slack/events", host, settings.port)
             serve(
                 app,

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.slack.client import make_web_client
 
 
 class SlackFileSender:
@@ -21,8 +22,6 @@ class SlackFileSender:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SlackFileSender:
-        from bot.slack.client import make_web_client
-
         return cls(make_web_client(settings))
 
     def dm_channel(self, user: str) -> str:

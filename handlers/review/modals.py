@@ -46,6 +46,8 @@ from bot.review import (
 )
 from bot.review.dates import local_today
 from bot.slack.services import Services
+from handlers.review.refusals import refusal
+from handlers.slack_calls import publish_homes
 from handlers.toolkit import acting_employee
 from handlers.view_in_place import modal_of
 from storage.models import Employee
@@ -109,9 +111,6 @@ def invalid(
 
 
 def register(app: App, services: Services) -> None:
-    from handlers.review.reviews import refusal
-    from handlers.slack_calls import publish_homes
-
     def submit_cycle(
         ack: Ack,
         body: dict[str, Any],

@@ -31,16 +31,14 @@ from bot.blocks.review_cycle import cycle_modal
 from bot.blocks.review_home import OPEN_CYCLE, review_list
 from bot.blocks.review_inputs import notice_modal
 from bot.blocks.review_modals import discuss_modal, manager_modal, self_modal
-from bot.blocks.review_steps import refusal_text, step_modal
+from bot.blocks.review_steps import step_modal
 from bot.blocks.text import escape
 from bot.i18n import Translator
 from bot.org.directory import employee_by_slack_id
 from bot.permissions import Action, PermissionDenied, can
 from bot.review import (
     ReviewAction,
-    ReviewConflict,
     ReviewNotFound,
-    ReviewValidationError,
     acknowledge_review,
     approve_review,
     check,
@@ -51,68 +49,24 @@ from bot.review import (
     reopen_self_review,
     team_options,
 )
-from bot.review.reviewers import ReviewerNotInLine
 from bot.review.turns import Step, turn_in, turn_of
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
 from handlers.review import modals as review_modals
+from handlers.review.refusals import REFUSALS, refusal, refusal_for
 from handlers.slack_calls import open_view, publish_homes
 from handlers.toolkit import acting_employee
 from handlers.view_in_place import modal_of, show_view, tell_in_place
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
-REFUSALS = (ReviewConflict, ReviewNotFound, PermissionDenied, ReviewValidationError)
 _MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?(?P<raw>[UW][A-Z0-9]+)$")
 Work = Callable[[Session, Employee, Translator], str | None]
-
-
-def refusal(tr: Translator, error: Exception) -> str:
-    """What to tell the person whose click or command was refused; names they typed escaped.
-    A click refused for someone who is part of the review is told more (`refusal_for`)."""
-    if isinstance(error, ReviewerNotInLine):
-        line = ", ".join(f"<@{slack_id}>" for slack_id in error.line)
-        return tr(
-            next(iter(error.errors.values())),
-            person=f"<@{error.person}>",
-            employee=f"<@{error.employee}>",
-            line=line,
-        )
-    if isinstance(error, ReviewConflict):
-        return tr(error.key, **{k: escape(str(v)) for k, v in error.values.items()})
-    if isinstance(error, ReviewValidationError):
-        return tr(next(iter(error.errors.values())), **error.values)
-    if isinstance(error, PermissionDenied):
-        if error.action in HR_ACTIONS:
-            return tr("review.error.hr_only")
-        return tr("review.error.permission")
-    return tr("review.error.not_found")
-
-
-def refusal_for(
-    session: Session, actor: Employee, tr: Translator, error: Exception, review_id: int | None
-) -> str:
-    """`refusal`, except that a click refused for the employee, the manager or HR of this
-    review says whose step it is and what the clicker's own part is now."""
-    if isinstance(error, PermissionDenied) and review_id is not None:
-        try:
-            return refusal_text(tr, turn_of(session, actor, review_id))
-        except (PermissionDenied, ReviewNotFound):
-            pass  # a stranger: not a word about whose review it is
-    return refusal(tr, error)
 
 
 # --------------------------------------------------------------------------- the command
 
 
-HR_ACTIONS = frozenset(
-    {
-        Action.OPEN_REVIEW_CYCLE,
-        Action.CLOSE_REVIEW_CYCLE,
-        Action.REOPEN_SELF_REVIEW,
-        Action.REASSIGN_REVIEWER,
-    }
-)
 HR_VERBS: dict[str, Action] = {
     "open": Action.OPEN_REVIEW_CYCLE,
     "buka": Action.OPEN_REVIEW_CYCLE,

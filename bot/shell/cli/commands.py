@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.org.csv_import import import_org, render_org_tree
 from bot.org.directory import sync_directory
 from bot.shell import runtime
+from bot.shell.app import TICK_TASKS
 from bot.shell.cli import words
 from bot.shell.cli.common import (
     CliError,
@@ -27,7 +28,6 @@ from bot.shell.cli.common import (
 from bot.shell.runtime import make_sender
 from bot.slack.ports import slack_ports
 from bot.ticks import tick as run_tick
-from handlers.cycles import TICK_TASKS
 from storage.db import Database
 from storage.migrate import current_revision, upgrade
 from storage.models import Team, Workspace
