@@ -23,21 +23,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from slack_bolt import App, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.blocks.modals import notice_modal
+from bot.blocks.payload import input_blocks
 from bot.i18n import Translator
 from bot.org.directory import ensure_employee
 from bot.org.erasure_marks import is_marked_erased
 from bot.permissions import Action, can
 from bot.slack.services import Services
-from handlers.field_errors import answer_errors
 from handlers.home import publish_homes
-from handlers.slack_calls import open_view, tell_clicker
-from handlers.view_in_place import modal_of, show_view
 from storage.models import Employee
 
 __all__ = [
@@ -56,6 +54,8 @@ __all__ = [
     "show_view",
     "team_of",
     "tell",
+    "tell_clicker",
+    "tell_in_place",
 ]
 
 log = logging.getLogger(__name__)
@@ -199,3 +199,87 @@ def tell(
         show_view(client, dict(body), notice)
     else:
         tell_clicker(client, dict(body), respond, text, notice)
+
+
+# ------------------------------------------------------------- answering the clicker in Slack
+
+
+def open_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> bool:
+    """views.open with a trigger id that lives 3 seconds; False when Slack refused it."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as error:
+        log.warning("views.open failed: %s", error.response.get("error"))
+        return False
+    return True
+
+
+def tell_clicker(
+    client: WebClient, body: dict[str, Any], respond: Respond, text: str, notice: dict[str, Any]
+) -> None:
+    """An answer only the clicker sees: ephemeral under the message they clicked in, else the
+    `notice` modal (Slack gives a response_url to clicks in messages only, not to those on the
+    App Home or in a modal)."""
+    if body.get("response_url"):
+        try:
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        except Exception as error:  # a dead response_url must not fail the action
+            log.info("could not answer %s through response_url: %s", body["user"]["id"], error)
+    elif body.get("trigger_id"):
+        open_view(client, body["trigger_id"], notice)
+
+
+def modal_of(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The modal the click came from, if it came from one."""
+    view = body.get("view")
+    if isinstance(view, dict) and view.get("type") == "modal" and isinstance(view.get("id"), str):
+        return view
+    return None
+
+
+def show_view(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> bool:
+    """Replace the modal the click came from, else open `view`; False when Slack refused."""
+    current = modal_of(body)
+    if current is None:
+        return open_view(client, str(body.get("trigger_id") or ""), view)
+    try:
+        client.views_update(view_id=current["id"], view=view)
+    except SlackApiError as error:
+        log.info("views.update after a click in a modal failed: %s", error.response.get("error"))
+        return False
+    return True
+
+
+def tell_in_place(
+    client: WebClient, body: dict[str, Any], respond: Respond, text: str, notice: dict[str, Any]
+) -> None:
+    """An answer only the clicker sees: in the modal they clicked in, else as tell_clicker."""
+    if modal_of(body) is not None:
+        show_view(client, body, notice)
+    else:
+        tell_clicker(client, body, respond, text, notice)
+
+
+def placed(view: Any, errors: dict[str, str]) -> dict[str, str]:
+    """`errors` keyed by input blocks of `view` (texts sharing a block are joined); {} when
+    the view has no input block."""
+    present = input_blocks(view)
+    if not present:
+        return {}
+    found: dict[str, str] = {}
+    for block, text in errors.items():
+        target = block if block in present else present[0]
+        found[target] = f"{found[target]} {text}" if target in found else text
+    return found
+
+
+def answer_errors(
+    ack: Ack, view: Any, errors: dict[str, str], notice: Callable[[str], dict[str, Any]]
+) -> None:
+    """Inline errors where Slack can show them, else `notice(text)` in place of the modal."""
+    inline = placed(view, errors)
+    if inline:
+        ack(response_action="errors", errors=inline)
+    else:
+        text = " ".join(dict.fromkeys(t for t in errors.values() if t)) or "–"
+        ack(response_action="update", view=notice(text))

@@ -30,8 +30,7 @@ from bot.monitoring.schedule import reset_team_schedule
 from bot.permissions import Action, PermissionDenied, can
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.field_errors import answer_errors
-from handlers.toolkit import acting_employee
+from handlers.toolkit import acting_employee, answer_errors
 from storage.models import Team
 
 log = logging.getLogger(__name__)

@@ -51,9 +51,7 @@ from bot.monitoring import (
 from bot.permissions import Action, PermissionDenied, can
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.field_errors import answer_errors
-from handlers.slack_calls import open_view, publish_homes, tell_clicker
-from handlers.toolkit import acting_employee
+from handlers.toolkit import acting_employee, answer_errors, open_view, publish_homes, tell_clicker
 from storage.checkins import ObstacleStatus
 from storage.models import Employee
 
@@ -151,7 +149,7 @@ def inline_errors(
     ack: Ack, tr: Translator, view: dict[str, Any], error: MonitoringValidationError
 ) -> None:
     """Field errors onto block ids; a field without its own block (the period) goes on the
-    first input, so the person sees it where they are (handlers/field_errors.py)."""
+    first input, so the person sees it where they are (handlers/toolkit.py: answer_errors)."""
     errors = {field: tr(key, **error.values) for field, key in error.errors.items()}
     answer_errors(ack, view, errors, lambda text: notice_modal(tr, text))
 

@@ -51,10 +51,7 @@ from bot.planning import (
     get_goal,
 )
 from bot.slack.services import Services
-from handlers.field_errors import answer_errors
-from handlers.slack_calls import publish_homes
-from handlers.toolkit import acting_employee
-from handlers.view_in_place import modal_of
+from handlers.toolkit import acting_employee, answer_errors, modal_of, publish_homes
 from storage.goals import GoalLevel
 from storage.models import Employee, Role, Team
 

@@ -62,15 +62,13 @@ from bot.planning.notify import thread_root
 from bot.planning.progress import may_update, set_goal_progress, sets_progress_by_hand
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.field_errors import answer_errors
 from handlers.planning.goal_modal import (
     affected_people,
     goal_form_view,
     refusal,
     saved_view,
 )
-from handlers.slack_calls import open_view, publish_homes, tell_clicker
-from handlers.toolkit import acting_employee
+from handlers.toolkit import acting_employee, answer_errors, open_view, publish_homes, tell_clicker
 from storage.goals import Goal
 from storage.models import Employee, OutboxMessage
 

@@ -47,9 +47,7 @@ from bot.review import (
 from bot.review.dates import local_today
 from bot.slack.services import Services
 from handlers.review.refusals import refusal
-from handlers.slack_calls import publish_homes
-from handlers.toolkit import acting_employee
-from handlers.view_in_place import modal_of
+from handlers.toolkit import acting_employee, modal_of, publish_homes
 from storage.models import Employee
 from storage.reviews import Review
 

@@ -54,9 +54,14 @@ from bot.slack.services import Services
 from handlers.commands import CommandRequest
 from handlers.review import modals as review_modals
 from handlers.review.refusals import REFUSALS, refusal, refusal_for
-from handlers.slack_calls import open_view, publish_homes
-from handlers.toolkit import acting_employee
-from handlers.view_in_place import modal_of, show_view, tell_in_place
+from handlers.toolkit import (
+    acting_employee,
+    modal_of,
+    open_view,
+    publish_homes,
+    show_view,
+    tell_in_place,
+)
 from storage.models import Employee
 
 log = logging.getLogger(__name__)

@@ -72,8 +72,7 @@ from bot.reward.settings import (
 from bot.reward.values import active_values, all_values, parse_values_text
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.field_errors import answer_errors
-from handlers.toolkit import acting_employee
+from handlers.toolkit import acting_employee, answer_errors
 from storage.kudos import KudosSource
 from storage.models import Employee, Workspace
 

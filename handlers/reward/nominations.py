@@ -53,9 +53,7 @@ from bot.reward.nominations import (
 )
 from bot.reward.reward_types import reward_types, type_name
 from bot.slack.services import Services
-from handlers.field_errors import answer_errors
-from handlers.toolkit import acting_employee
-from handlers.view_in_place import show_view, tell_in_place
+from handlers.toolkit import acting_employee, answer_errors, show_view, tell_in_place
 from storage.models import Employee
 
 log = logging.getLogger(__name__)
