@@ -16,6 +16,7 @@ import gettext
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
@@ -114,3 +115,20 @@ class Translator:
     def n(self, key: str, count: int, /, **values: object) -> str:
         """The plural entry `key` for `count`: "1 day", "2 days"; "1 hari", "2 hari"."""
         return tn(self.locale, key, count, **values)
+
+
+class HasLocale(Protocol):
+    locale: str | None
+
+
+TranslatorFor = Callable[[HasLocale], Translator]
+
+
+def translators(default_locale: str) -> TranslatorFor:
+    """Each recipient's own language (their Slack locale), else `default_locale`: what every
+    message written for someone else (a notification, a reminder) is translated with."""
+
+    def tr_for(person: HasLocale) -> Translator:
+        return Translator(resolve_locale(person.locale, default_locale))
+
+    return tr_for

@@ -74,3 +74,39 @@ def enqueue(
         .returning(OutboxMessage.id)
     )
     return session.scalar(statement) is not None
+
+
+def post_message(
+    session: Session,
+    *,
+    team_id: str,
+    key: str,
+    message: dict[str, Any],
+    now: datetime,
+    channel: str | None = None,
+    open_users: list[str] | None = None,
+    thread_of: str | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """A `chat.postMessage` through the outbox, addressed one of three ways: to `channel` (a
+    person's user id DMs them), to the group DM of `open_users` and the bot (opened by the
+    sender), or as a reply in the thread of the message another row posted under `thread_of`.
+    Every notify module posts through this one helper."""
+    if sum(x is not None for x in (channel, open_users, thread_of)) != 1:
+        raise ValueError("a message goes to a channel, a group DM or a thread: exactly one")
+    payload = dict(message)
+    if channel is not None:
+        payload["channel"] = channel
+    elif open_users is not None:
+        payload["_open_users"] = list(open_users)
+    else:
+        payload["_thread_of"] = thread_of
+    return enqueue(
+        session,
+        team_id=team_id,
+        key=key,
+        method="chat.postMessage",
+        payload=payload,
+        now=now,
+        not_before=not_before,
+    )
