@@ -20,10 +20,10 @@ from bot.org.directory import (
     SyncReport,
     employee_by_slack_id,
     ensure_employee,
-    quote_value,
     reports_of,
     sync_directory,
 )
+from bot.org.named_people import quote_value
 from bot.slack.directory import SlackDirectory
 from storage.db import Database
 from storage.models import AuditLog, Employee, Team, Workspace

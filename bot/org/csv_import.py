@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from bot.audit import record
-from bot.org.directory import MemberSource, People, Person, quote_value, show_value
+from bot.org.directory import MemberSource
 from bot.org.erasure_marks import is_erased_row
+from bot.org.named_people import People, Person, quote_value, show_value
 from storage.models import Employee, Role, Team
 
 ROLES = tuple(role.value for role in Role)
