@@ -12,9 +12,16 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import planning as blocks
 from bot.blocks.home import HomeContext
+from bot.blocks.modals import notice_modal
 from bot.blocks.planning_form import GoalForm, form_for_goal, parent_option
 from bot.blocks.planning_home import planning_section
-from bot.blocks.planning_modals import goal_modal, notice_modal, progress_modal, reason_modal
+from bot.blocks.planning_modals import (
+    NOTICE_CLOSE,
+    NOTICE_TITLE,
+    goal_modal,
+    progress_modal,
+    reason_modal,
+)
 from bot.clock import FixedClock
 from bot.i18n import Translator
 from bot.planning import KeyResultInput, alignment_chain, approve_goal
@@ -133,7 +140,7 @@ def test_modals(session: Session, org: Org, biggest: Goal, locale: str) -> None:
         goal_modal(tr, edit),
         reason_modal(tr, biggest, {"g": biggest.id, "v": 1, "l": "https://x" * 100}),
         progress_modal(tr, biggest),
-        notice_modal(tr, tr("planning.conflict.stale")),
+        notice_modal(tr, tr("planning.conflict.stale"), NOTICE_TITLE, close_key=NOTICE_CLOSE),
     ]
     for view in views:
         assert validate_view(view) == [], view
