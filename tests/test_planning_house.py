@@ -7,7 +7,6 @@ notify module with its own way of posting drifts from the others (addressing, ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
@@ -23,7 +22,7 @@ from bot.slack.services import Services
 from handlers.planning import CYCLE
 from storage.db import Database
 from storage.models import OutboxMessage
-from tests.planning_fixtures import Org, goal_input, make_org
+from tests.planning_fixtures import goal_input, make_org
 
 
 def test_every_planning_listener_is_a_module_level_function() -> None:
@@ -37,19 +36,8 @@ def test_every_planning_listener_is_a_module_level_function() -> None:
         assert function.__qualname__ == function.__name__, function.__qualname__  # no closure
 
 
-@pytest.fixture
-def session(db: Database, workspace: str) -> Iterator[Session]:
-    with db.session() as session:
-        yield session
-
-
-@pytest.fixture
-def org(session: Session, workspace: str, clock: FixedClock) -> Org:
-    return make_org(session, workspace, clock.now())
-
-
 def test_goal_messages_are_posted_through_the_shared_helper(
-    session: Session, org: Org, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    db: Database, workspace: str, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A request, the changes asked for in its thread, the request again in that thread and
     the approval: every chat.postMessage row comes from outbox.post_message."""
@@ -61,14 +49,17 @@ def test_goal_messages_are_posted_through_the_shared_helper(
 
     monkeypatch.setattr(planning_notify, "post_message", recording)
     now = clock.now()
-    goal = create_goal(session, org.employee, goal_input("Grow revenue"), now=now).goal
-    request_changes(session, org.manager, goal.id, version=1, reason="Which customers?", now=now)
-    submit_goal(session, org.employee, goal.id, now=now)
-    approve_goal(session, org.manager, goal.id, version=goal.version, now=now)
-    session.flush()
-    rows = session.execute(
-        select(OutboxMessage.idempotency_key, OutboxMessage.method).order_by(OutboxMessage.id)
-    ).all()
+    with db.session() as session:
+        org = make_org(session, workspace, now)
+        goal = create_goal(session, org.employee, goal_input("Grow revenue"), now=now).goal
+        request_changes(session, org.manager, goal.id, version=1, reason="Which ones?", now=now)
+        submit_goal(session, org.employee, goal.id, now=now)
+        approve_goal(session, org.manager, goal.id, version=goal.version, now=now)
+        session.flush()
+        rows = session.execute(
+            select(OutboxMessage.idempotency_key, OutboxMessage.method).order_by(OutboxMessage.id)
+        ).all()
     posts = [key for key, method in rows if method == "chat.postMessage"]
-    assert posts and posted == posts
+    assert posted == posts
+    assert len(posts) == 6  # 2 requests, and the thread reply and the DM of each decision
     assert [method for _, method in rows].count("chat.update") == 2  # each request closed
