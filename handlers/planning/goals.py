@@ -110,12 +110,6 @@ def goals_command(req: CommandRequest) -> None:
     req.ack(**goals_list(req.tr, rows, today=req.services.clock.now().astimezone(zone).date()))
 
 
-def _decision(value: str) -> tuple[int, int] | None:
-    """ "12:3" → (12, 3): a decision is always about the version that was shown."""
-    found = pointer(value)
-    return (found[0], found[1]) if found is not None and found[1] is not None else None
-
-
 def thread_link(session: Session, goal: Goal, body: dict[str, Any]) -> str | None:
     """A permalink to the approval message, whose thread is the goal's conversation.
 
@@ -156,10 +150,12 @@ def _answer(
 
 
 def _decision_of(action: dict[str, Any]) -> tuple[int, int]:
-    decision = _decision(action_value(action))
-    if decision is None:
+    """ "12:3" → (12, 3): a decision is always about the version that was shown, so a value
+    without one (or no goal id) finds no goal."""
+    found = pointer(action_value(action))
+    if found is None or found[1] is None:
         raise GoalNotFound(action_value(action))
-    return decision
+    return found[0], found[1]
 
 
 def approve(
