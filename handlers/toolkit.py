@@ -191,10 +191,12 @@ def tell(
     text: str,
     *,
     title_key: str,
+    close_key: str | None = None,
 ) -> None:
     """An answer only the clicker sees: in the modal they clicked in, else ephemeral under the
-    message, else (a click on the App Home) a notice modal titled `title_key`."""
-    notice = notice_modal(tr, text, title_key)
+    message, else (a click on the App Home) a notice modal titled `title_key` (its button
+    `close_key`, see notice_modal)."""
+    notice = notice_modal(tr, text, title_key, close_key=close_key)
     if modal_of(dict(body)) is not None:
         show_view(client, dict(body), notice)
     else:

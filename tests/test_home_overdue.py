@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.blocks.home import HomeContext
-from bot.blocks.planning_home import planning_section
 from bot.blocks.review_home import review_blocks
 from bot.clock import FixedClock
 from bot.i18n import Translator
 from bot.planning import create_goal
 from bot.review import submit_self_review
+from handlers.planning import home_section
 from storage.db import Database
 from tests.appserver import settings_for
 from tests.planning_fixtures import goal_input
@@ -82,7 +82,7 @@ def test_an_open_goal_past_its_due_date_is_marked_overdue(
 
     def home(now: datetime, locale: str = "en") -> str:
         context = HomeContext(session, org.eko, Translator(locale), now, HOME_SETTINGS)
-        return block_texts(planning_section(context))
+        return block_texts(home_section(context))
 
     assert "due Dec 31, 2026" in home(AFTER_SELF_DUE)
     late = home(datetime(2027, 1, 4, 3, 0, tzinfo=UTC))

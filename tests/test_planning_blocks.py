@@ -12,12 +12,19 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import planning as blocks
 from bot.blocks.home import HomeContext
+from bot.blocks.modals import notice_modal
 from bot.blocks.planning_form import GoalForm, form_for_goal, parent_option
-from bot.blocks.planning_home import planning_section
-from bot.blocks.planning_modals import goal_modal, notice_modal, progress_modal, reason_modal
+from bot.blocks.planning_modals import (
+    NOTICE_CLOSE,
+    NOTICE_TITLE,
+    goal_modal,
+    progress_modal,
+    reason_modal,
+)
 from bot.clock import FixedClock
 from bot.i18n import Translator
 from bot.planning import KeyResultInput, alignment_chain, approve_goal
+from handlers.planning import home_section
 from storage.db import Database
 from storage.goals import Goal
 from tests.appserver import settings_for
@@ -133,7 +140,7 @@ def test_modals(session: Session, org: Org, biggest: Goal, locale: str) -> None:
         goal_modal(tr, edit),
         reason_modal(tr, biggest, {"g": biggest.id, "v": 1, "l": "https://x" * 100}),
         progress_modal(tr, biggest),
-        notice_modal(tr, tr("planning.conflict.stale")),
+        notice_modal(tr, tr("planning.conflict.stale"), NOTICE_TITLE, close_key=NOTICE_CLOSE),
     ]
     for view in views:
         assert validate_view(view) == [], view
@@ -155,12 +162,12 @@ def test_home_section(
             approve_goal(session, org.manager, goal.id, version=1, now=now)
     for someone in (org.employee, org.manager, org.hr):
         home = HomeContext(session, someone, Translator(locale), now, HOME_SETTINGS)
-        part = planning_section(home)
+        part = home_section(home)
         assert validate_blocks(part, "home") == [], part
         assert len(part) <= 40
         _no_raw_mentions(part)
     home = HomeContext(session, org.manager, Translator(locale), now, HOME_SETTINGS)
-    manager = texts(planning_section(home))
+    manager = texts(home_section(home))
     assert (
         "Waiting for your approval" if locale == "en" else "Menunggu persetujuan Anda"
     ) in manager

@@ -45,10 +45,10 @@ from tests.waiting import wait_for
 def _only_the_planning_home_section(
     monkeypatch: pytest.MonkeyPatch, running_app: RunningApp
 ) -> None:
-    from bot.blocks.planning_home import planning_section
     from handlers.home import AppHome
+    from handlers.planning import home_section
 
-    monkeypatch.setattr(running_app.services, "home", AppHome([planning_section]))
+    monkeypatch.setattr(running_app.services, "home", AppHome([home_section]))
 
 
 @pytest.fixture(autouse=True)

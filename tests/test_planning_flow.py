@@ -51,10 +51,10 @@ def _only_the_planning_home_section(
     """The App Home shows every cycle; these tests look at planning's part only, so another
     cycle's section (built in parallel) cannot make them fail or push goals off the view.
     Patched after the app is built, when every cycle has registered its section."""
-    from bot.blocks.planning_home import planning_section
     from handlers.home import AppHome
+    from handlers.planning import home_section
 
-    monkeypatch.setattr(running_app.services, "home", AppHome([planning_section]))
+    monkeypatch.setattr(running_app.services, "home", AppHome([home_section]))
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,6 @@ from bot.blocks.monitoring_home import section_blocks
 from bot.blocks.monitoring_modals import checkin_modal
 from bot.blocks.people import profile_message
 from bot.blocks.planning_form import form_for_goal, parent_option
-from bot.blocks.planning_home import planning_section
 from bot.blocks.planning_modals import goal_modal, progress_modal, reason_modal
 from bot.clock import FixedClock, zone_of
 from bot.config import Settings
@@ -57,6 +56,7 @@ from bot.planning.forms import clean_text
 from bot.slack.services import Services
 from handlers.commands import handle_kinerja
 from handlers.cycles import catalog
+from handlers.planning import home_section
 from storage.checkins import ObstacleStatus
 from storage.db import Database
 from storage.models import Employee
@@ -154,7 +154,7 @@ def test_goal_texts(
             ):
                 check_view(view)
             for person in (org.employee, org.manager):
-                home = planning_section(HomeContext(session, person, tr, now, HOME_SETTINGS))
+                home = home_section(HomeContext(session, person, tr, now, HOME_SETTINGS))
                 check_blocks(home, "home")
         # What someone types into the parent-goal search box, with Maya's team goal (named
         # like Eko's) to find.

@@ -48,8 +48,15 @@ def modal(
     return view
 
 
-def notice_modal(tr: Translator, text: str, title_key: str) -> dict[str, Any]:
-    """A modal that only says `text` (mrkdwn, already escaped), under `title_key`."""
+def notice_modal(
+    tr: Translator, text: str, title_key: str, *, close_key: str | None = None
+) -> dict[str, Any]:
+    """A modal that only says `text` (mrkdwn, already escaped), under `title_key`; its one
+    button says "Close" unless a cycle's own `close_key` says else (Planning's "OK")."""
     return modal(
-        tr, title_key, [section(truncate(text, 3000))], callback_id=NOTICE_CALLBACK
+        tr,
+        title_key,
+        [section(truncate(text, 3000))],
+        callback_id=NOTICE_CALLBACK,
+        close_key=close_key,
     )

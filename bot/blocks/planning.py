@@ -255,16 +255,19 @@ def goal_line(
     *,
     show_id: bool = False,
     today: date | None = None,
+    progress: float | None = None,
 ) -> str:
     """One goal in a list: title, progress, status, due date, and what it contributes to.
-    Given `today` (the reader's), a goal still open after its due date says it is overdue."""
+    Given `today` (the reader's), a goal still open after its due date says it is overdue.
+    `progress` when it is known already (the App Home's): else it is computed here, which
+    may query the goal's subtree."""
     ident = f"`#{goal.id}` " if show_id else ""
     open_ = goal.status in (GoalStatus.DRAFT, GoalStatus.PENDING_APPROVAL, GoalStatus.ACTIVE)
     late = today is not None and open_ and goal.due_date < today
     due = tr("planning.overdue" if late else "planning.due", date=day(tr, goal.due_date))
     lines = [
         f"{ident}*{title_of(goal)}*",
-        f"`{progress_bar(goal_progress(goal))}`  ·  "
+        f"`{progress_bar(goal_progress(goal) if progress is None else progress)}`  ·  "
         + tr(f"planning.status.{goal.status}")
         + "  ·  "
         + due,

@@ -23,6 +23,7 @@ from storage.goals import Goal, GoalKind, GoalLevel, KeyResult, KeyResultKind
 
 VALUE = "value"  # the action_id of every input element that needs no listener of its own
 OPTION_TEXT_LIMIT = 75
+METADATA_LIMIT = 3000  # Slack's limit on private_metadata
 
 # core field name -> block id (key-result fields are mapped per row, see error_blocks)
 FIELD_BLOCKS = {
@@ -56,18 +57,21 @@ class GoalForm:
         missing = len(self.rows) - len(self.data.key_results)
         self.data.key_results.extend(KeyResultInput() for _ in range(max(0, missing)))
 
-    def metadata(self) -> str:
-        return json.dumps(
-            {
-                "g": self.goal_id,
-                "v": self.version,
-                "rows": self.rows,
-                "next": self.next_row,
-                "lv": self.levels,
-                "tm": [[tid, name[:40]] for tid, name in self.teams[:50]],
-            },
-            separators=(",", ":"),
-        )
+    def metadata(self) -> dict[str, Any]:
+        """What the modal keeps in its private_metadata. The teams offered go with it (for
+        rebuilding the modal), as many as fit in Slack's 3000 characters."""
+        teams = [[tid, name[:40]] for tid, name in self.teams[:50]]
+        meta = {
+            "g": self.goal_id,
+            "v": self.version,
+            "rows": self.rows,
+            "next": self.next_row,
+            "lv": self.levels,
+            "tm": teams,
+        }
+        while teams and len(json.dumps(meta, separators=(",", ":"))) > METADATA_LIMIT:
+            teams.pop()
+        return meta
 
     def add_row(self) -> None:
         if len(self.rows) < MAX_KEY_RESULTS:
@@ -137,12 +141,11 @@ def read_goal_form(view: dict[str, Any]) -> GoalForm:
     state come back through the client, so each is read defensively (bot/blocks/payload.py):
     anything odd reads as missing, and the core's validation says what is."""
     meta = payload.metadata(view)
-    values = payload.state_values(view)
 
     def element(block_id: str) -> dict[str, Any]:
         """A block holds one element; read it whatever its action_id (the parent select has
         its own, so that Slack asks its listener for options)."""
-        return dict(next(iter((values.get(block_id) or {}).values()), {}))
+        return payload.element_state(view, block_id)
 
     def text(block_id: str) -> str:
         value = element(block_id).get("value")
@@ -230,7 +233,3 @@ def error_blocks(
             block = "title"
         out[block] = out[block] + " " + tr(key) if block in out else tr(key)
     return out
-
-
-def input_blocks(view: dict[str, Any]) -> set[str]:
-    return set(payload.input_blocks(view))

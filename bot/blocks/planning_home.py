@@ -1,12 +1,14 @@
 """The Planning section of the App Home: my goals with progress and alignment, what waits for
 my approval, and the team and company goals my work contributes to.
+
+Drawn from what bot/planning/home.py read: nothing here touches the database.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from bot.blocks.home import HomeContext
 from bot.blocks.planning import (
     APPROVE,
     REQUEST_CHANGES,
@@ -19,62 +21,32 @@ from bot.blocks.planning import (
 from bot.blocks.text import button, context, header, plain, section, truncate
 from bot.clock import zone_of
 from bot.i18n import Translator
-from bot.planning import (
-    GoalAction,
-    alignment_chain,
-    allowed,
-    goals_owned_by,
-    pending_approvals_for,
-    team_goals,
-)
-from bot.planning.rollup import rollup_progress
-from storage.goals import Goal, GoalStatus
+from bot.planning.home import OwnGoal, PlanningHome
+from storage.goals import Goal
 
 NEW_GOAL = "planning_home_new_goal"
 GOAL_MENU = "planning_goal_menu"
-MAX_OWN = 12
-MAX_WAITING = 8
-MAX_TEAM = 6
-
-# overflow entry -> the right it needs; at most 5 per goal (Slack's overflow limit)
-_MENU: dict[str, tuple[tuple[str, GoalAction], ...]] = {
-    GoalStatus.ACTIVE: (
-        ("progress", GoalAction.UPDATE_PROGRESS),
-        ("complete", GoalAction.COMPLETE),
-        ("edit", GoalAction.EDIT),
-        ("abandon", GoalAction.ABANDON),
-    ),
-    GoalStatus.DRAFT: (
-        ("edit", GoalAction.EDIT),
-        ("submit", GoalAction.SUBMIT),
-        ("abandon", GoalAction.ABANDON),
-    ),
-    GoalStatus.PENDING_APPROVAL: (("edit", GoalAction.EDIT), ("abandon", GoalAction.ABANDON)),
-    GoalStatus.COMPLETED: (("reopen", GoalAction.REOPEN),),
-    GoalStatus.ABANDONED: (("reopen", GoalAction.REOPEN),),
-}
+MENU_LIMIT = 5  # Slack's limit of options in an overflow menu
 
 
-def goal_menu(home: HomeContext, goal: Goal) -> dict[str, Any] | None:
+def goal_menu(tr: Translator, own: OwnGoal) -> dict[str, Any] | None:
     options = [
-        {"text": plain(home.tr(f"planning.menu.{name}"), 75), "value": f"{name}:{goal.id}"}
-        for name, action in _MENU.get(goal.status, ())
-        if allowed(home.employee, action, goal)
+        {"text": plain(tr(f"planning.menu.{name}"), 75), "value": f"{name}:{own.goal.id}"}
+        for name in own.menu
     ]
     if not options:
         return None
-    return {"type": "overflow", "action_id": GOAL_MENU, "options": options[:5]}
+    return {"type": "overflow", "action_id": GOAL_MENU, "options": options[:MENU_LIMIT]}
 
 
-def _own_goal(home: HomeContext, goal: Goal) -> dict[str, Any]:
-    tr = home.tr
-    today = home.now.astimezone(zone_of(home.employee.tz, "UTC")).date()
-    text = goal_line(tr, goal, alignment_chain(home.session, goal), today=today)
+def _own_goal(tr: Translator, own: OwnGoal, today: date) -> dict[str, Any]:
+    goal = own.goal
+    text = goal_line(tr, goal, list(own.chain), today=today, progress=own.progress)
     lines = [key_result_line(tr, kr) for kr in goal.key_results]
     if lines:
         text += "\n" + "\n".join(lines)
     block = section(truncate(text, 3000), block_id=f"planning_goal_{goal.id}")
-    menu = goal_menu(home, goal)
+    menu = goal_menu(tr, own)
     if menu is not None:
         block["accessory"] = menu
     return block
@@ -101,8 +73,7 @@ def _waiting(tr: Translator, goal: Goal) -> list[dict[str, Any]]:
     ]
 
 
-def planning_section(home: HomeContext) -> list[dict[str, Any]]:
-    tr = home.tr
+def planning_section(tr: Translator, home: PlanningHome, now: datetime) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         header(tr("home.goals.title")),
         {
@@ -111,29 +82,26 @@ def planning_section(home: HomeContext) -> list[dict[str, Any]]:
             "elements": [button(tr("planning.home.new"), NEW_GOAL, "new", "primary")],
         },
     ]
-    mine = [g for g in goals_owned_by(home.session, home.employee) if g.status != "abandoned"]
-    if not mine:
+    if not home.own_count:
         blocks.append(context(tr("planning.home.empty")))
-    blocks += [_own_goal(home, goal) for goal in mine[:MAX_OWN]]
-    if len(mine) > MAX_OWN:
-        blocks.append(context(tr("planning.home.more", count=len(mine) - MAX_OWN)))
-    waiting = pending_approvals_for(home.session, home.employee)
-    if waiting:
+    today = now.astimezone(zone_of(home.zone, "UTC")).date()
+    blocks += [_own_goal(tr, own, today) for own in home.own]
+    if home.own_count > len(home.own):
+        blocks.append(context(tr("planning.home.more", count=home.own_count - len(home.own))))
+    if home.waiting_count:
         blocks.append(header(tr("planning.home.waiting_title")))
-        for goal in waiting[:MAX_WAITING]:
+        for goal in home.waiting:
             blocks += _waiting(tr, goal)
-        if len(waiting) > MAX_WAITING:
-            blocks.append(context(tr("planning.home.more", count=len(waiting) - MAX_WAITING)))
-    shared = team_goals(home.session, home.employee)
-    if shared:
-        progress = rollup_progress(home.session, shared[:MAX_TEAM])  # one query for all
+        if home.waiting_count > len(home.waiting):
+            more = home.waiting_count - len(home.waiting)
+            blocks.append(context(tr("planning.home.more", count=more)))
+    if home.shared:
         lines = [
-            f"*{title_of(goal)}*  `{progress_bar(progress.get(goal.id, 0.0))}`"
-            + f"  ·  {tr(f'planning.level.{goal.level}')}"
-            for goal in shared[:MAX_TEAM]
+            f"*{title_of(shared.goal)}*  `{progress_bar(shared.progress)}`"
+            + f"  ·  {tr(f'planning.level.{shared.goal.level}')}"
+            for shared in home.shared
         ]
         blocks.append(
             section(truncate(tr("planning.home.shared_title") + "\n" + "\n".join(lines), 3000))
         )
     return blocks
-

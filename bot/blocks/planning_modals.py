@@ -1,12 +1,14 @@
 """The goal modal (create and edit), and the small modals around it: the reason for asking for
-changes, updating progress, and notices. The modal's state lives in bot/blocks/planning_form.py.
+changes and updating progress, all in the house's modal frame (bot/blocks/modals.py). The goal
+modal's state lives in bot/blocks/planning_form.py. Planning's notices are the house's notice
+modal under NOTICE_TITLE, closed with NOTICE_CLOSE.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from bot.blocks import modals
 from bot.blocks.planning import title_of
 from bot.blocks.planning_form import OPTION_TEXT_LIMIT, VALUE, GoalForm, plain_number
 from bot.blocks.text import button, context, divider, plain, section, truncate
@@ -20,6 +22,9 @@ PROGRESS_MODAL = "planning_progress_modal"
 PARENT_SELECT = "planning_parent"
 KR_ADD = "planning_kr_add"
 KR_REMOVE = "planning_kr_remove"
+NOTICE_TITLE = "planning.notice.title"  # "Goals"
+NOTICE_CLOSE = "planning.notice.close"  # "OK"
+SAVED_TITLE = "planning.saved.title"
 
 
 def _input(
@@ -156,17 +161,15 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
         )
     else:
         blocks.append(context(tr("planning.modal.kr_max")))
-    title_key = "planning.modal.title_edit" if editing else "planning.modal.title_new"
-    submit_key = "planning.modal.submit_personal" if personal else "planning.modal.submit_save"
-    return {
-        "type": "modal",
-        "callback_id": GOAL_MODAL,
-        "title": plain(tr(title_key), 24),
-        "submit": plain(tr(submit_key), 24),
-        "close": plain(tr("planning.modal.cancel"), 24),
-        "private_metadata": form.metadata(),
-        "blocks": blocks,
-    }
+    return modals.modal(
+        tr,
+        "planning.modal.title_edit" if editing else "planning.modal.title_new",
+        blocks,
+        callback_id=GOAL_MODAL,
+        submit_key="planning.modal.submit_personal" if personal else "planning.modal.submit_save",
+        close_key="planning.modal.cancel",
+        metadata=form.metadata(),
+    )
 
 
 def _key_result_blocks(
@@ -218,15 +221,15 @@ def _key_result_blocks(
 def reason_modal(tr: Translator, goal: Goal, metadata: dict[str, Any]) -> dict[str, Any]:
     intro = tr("planning.reason.goal", title=title_of(goal), owner=goal.owner.slack_id)
     reason = _text_input("", tr("planning.reason.placeholder"), multiline=True, max_length=2000)
-    return {
-        "type": "modal",
-        "callback_id": REASON_MODAL,
-        "title": plain(tr("planning.reason.title"), 24),
-        "submit": plain(tr("planning.reason.submit"), 24),
-        "close": plain(tr("planning.modal.cancel"), 24),
-        "private_metadata": json.dumps(metadata, separators=(",", ":")),
-        "blocks": [section(intro), _input("reason", tr("planning.reason.label"), reason)],
-    }
+    return modals.modal(
+        tr,
+        "planning.reason.title",
+        [section(intro), _input("reason", tr("planning.reason.label"), reason)],
+        callback_id=REASON_MODAL,
+        submit_key="planning.reason.submit",
+        close_key="planning.modal.cancel",
+        metadata=metadata,
+    )
 
 
 PROGRESS_BLOCK = "progress"
@@ -271,26 +274,19 @@ def progress_modal(tr: Translator, goal: Goal, by_hand: bool = False) -> dict[st
             blocks.append(_input(block_id, label, _text_input(value)))
     if not goal.key_results and not by_hand:
         blocks.append(section(tr("planning.progress.none")))
-    modal: dict[str, Any] = {
-        "type": "modal",
-        "callback_id": PROGRESS_MODAL,
-        "title": plain(tr("planning.progress.title"), 24),
-        "close": plain(tr("planning.modal.cancel"), 24),
-        "private_metadata": json.dumps({"g": goal.id}),
-        "blocks": blocks,
-    }
-    if goal.key_results or by_hand:
-        modal["submit"] = plain(tr("planning.progress.submit"), 24)
-    return modal
+    return modals.modal(
+        tr,
+        "planning.progress.title",
+        blocks,
+        callback_id=PROGRESS_MODAL,
+        submit_key="planning.progress.submit" if goal.key_results or by_hand else None,
+        close_key="planning.modal.cancel",
+        metadata={"g": goal.id},
+    )
 
 
-def notice_modal(
-    tr: Translator, text: str, title_key: str = "planning.notice.title"
-) -> dict[str, Any]:
-    """A modal that only says something: the answer to a click that opened no other modal."""
-    return {
-        "type": "modal",
-        "title": plain(tr(title_key), 24),
-        "close": plain(tr("planning.notice.close"), 24),
-        "blocks": [section(text)],
-    }
+def notice_modal(tr: Translator, text: str, title_key: str = NOTICE_TITLE) -> dict[str, Any]:
+    """The house's notice modal with Planning's title and "OK". Planning's listeners call
+    bot/blocks/modals.py themselves; this name stays while the check-in listeners
+    (handlers/monitoring) still import it from here."""
+    return modals.notice_modal(tr, text, title_key, close_key=NOTICE_CLOSE)

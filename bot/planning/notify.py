@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import planning as blocks
-from bot.i18n import Translator, resolve_locale
-from bot.outbox import enqueue
+from bot.i18n import Translator, translators
+from bot.outbox import enqueue, post_message
 from bot.planning.forms import local_today
 from bot.planning.queries import alignment_chain
 from bot.planning.rules import approver_for
@@ -35,15 +35,17 @@ TranslatorFor = Callable[[Employee], Translator]
 def default_translators(session: Session, team_id: str) -> TranslatorFor:
     """The person's Slack locale, else the workspace default, else English."""
     default = session.scalar(select(Workspace.default_locale).where(Workspace.team_id == team_id))
-
-    def tr_for(employee: Employee) -> Translator:
-        return Translator(resolve_locale(employee.locale, default or "en"))
-
-    return tr_for
+    return translators(default or "en")
 
 
 def _translators(session: Session, goal: Goal, tr_for: TranslatorFor | None) -> TranslatorFor:
     return tr_for or default_translators(session, goal.team_id)
+
+
+def _reader(session: Session, goal: Goal) -> Employee:
+    """Who reads the goal's conversation on the approving side: the approver asked, else who
+    would be asked now, else (nobody to ask) the owner."""
+    return goal.approver or approver_for(session, goal.owner)[0] or goal.owner
 
 
 def approval_key(goal: Goal) -> str:
@@ -102,20 +104,16 @@ def request_approval(
         via_hr=via_hr,
         changed=changed,
     )
-    root = _conversation_with(session, goal, approver)
-    where: dict[str, Any] = (
-        {"_thread_of": root}
-        if root is not None
-        else {"_open_users": [goal.owner.slack_id, approver.slack_id]}
-    )
     key = approval_key(goal)
-    enqueue(
+    root = _conversation_with(session, goal, approver)
+    post_message(
         session,
         team_id=goal.team_id,
         key=key,
-        method="chat.postMessage",
-        payload={**message, **where},
+        message=message,
         now=now,
+        thread_of=root,  # else a new group DM of the two
+        open_users=None if root is not None else [goal.owner.slack_id, approver.slack_id],
     )
     goal.approval_key = key
 
@@ -130,10 +128,11 @@ def close_approval(
     reason: str = "",
     tr_for: TranslatorFor | None = None,
 ) -> None:
-    """Show the request's final state: approved, changes requested, superseded, withdrawn."""
+    """Show the request's final state: approved, changes requested, superseded, withdrawn.
+    An update of the request, not a post: the one call here that is not `post_message`."""
     if not goal.approval_key:
         return
-    reader = goal.approver or approver_for(session, goal.owner)[0] or goal.owner
+    reader = _reader(session, goal)
     tr = _translators(session, goal, tr_for)(reader)
     message = blocks.approval_final(
         tr,
@@ -173,13 +172,13 @@ def tell_outcome(
         reply = blocks.outcome_in_thread(
             tr, goal, outcome=outcome, actor_slack=actor.slack_id, reason=reason
         )
-        enqueue(
+        post_message(
             session,
             team_id=goal.team_id,
             key=f"{base}:{outcome}:thread",
-            method="chat.postMessage",
-            payload={**reply, "_thread_of": root},
+            message=reply,
             now=now,
+            thread_of=root,
         )
     dm = blocks.outcome_for_owner(
         tr,
@@ -189,13 +188,13 @@ def tell_outcome(
         reason=reason,
         thread_link=thread_link,
     )
-    enqueue(
+    post_message(
         session,
         team_id=goal.team_id,
         key=f"{base}:{outcome}:dm",
-        method="chat.postMessage",
-        payload={**dm, "_open_users": [goal.owner.slack_id]},
+        message=dm,
         now=now,
+        open_users=[goal.owner.slack_id],
     )
 
 
@@ -212,14 +211,13 @@ def note_change(
     root = thread_root(session, goal)
     if root is None:
         return False
-    reader = goal.approver or approver_for(session, goal.owner)[0] or goal.owner
-    tr = _translators(session, goal, tr_for)(reader)
-    enqueue(
+    tr = _translators(session, goal, tr_for)(_reader(session, goal))
+    post_message(
         session,
         team_id=goal.team_id,
         key=f"goal:{goal.id}:v{goal.version}:reworded",
-        method="chat.postMessage",
-        payload={**blocks.reworded_in_thread(tr, goal, changed), "_thread_of": root},
+        message=blocks.reworded_in_thread(tr, goal, changed),
         now=now,
+        thread_of=root,
     )
     return True

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import App
 
+from bot.blocks.home import HomeContext
 from bot.blocks.planning_home import planning_section
 from bot.permissions import Action
+from bot.planning.home import planning_home
 from bot.slack.services import Services
 from handlers.commands import Subcommand
 from handlers.cycle import Cycle
@@ -15,6 +19,11 @@ from handlers.planning import goal_modal, goals
 def listeners(app: App, services: Services) -> None:
     goals.register(app, services)
     goal_modal.register(app, services)
+
+
+def home_section(home: HomeContext) -> list[dict[str, Any]]:
+    """The Home's Planning section: read by the core, then drawn without a query."""
+    return planning_section(home.tr, planning_home(home.session, home.employee), home.now)
 
 
 CYCLE = Cycle(
@@ -30,5 +39,5 @@ CYCLE = Cycle(
         ),
     ),
     listeners=listeners,
-    home=planning_section,
+    home=home_section,
 )  # fmt: skip
