@@ -19,11 +19,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import TranslatorFor, translators
 from bot.review import notify
 from bot.review.errors import ReviewConflict, ReviewNotFound, ReviewValidationError
 from bot.review.forms import ANSWER_MAX, ReviewInput, clean_review
 from bot.review.history import record
-from bot.review.notify import TranslatorFor, translators
 from bot.review.reviewers import require_reviewer
 from bot.review.rules import ReviewAction, require_review
 from bot.sanitize import clean_text
@@ -166,7 +166,7 @@ def submit_self_review(
     _changed(review, ReviewStatus.SELF_SUBMITTED, now)
     record(session, cycle, review, actor, ReviewEventAction.SELF_SUBMITTED, now)
     if review.manager is not None and review.manager.active:
-        notify.self_submitted(session, review, now, tr_for or translators())
+        notify.self_submitted(session, review, now, tr_for or translators("en"))
     return review
 
 
@@ -190,7 +190,7 @@ def reopen_self_review(
     review.self_submitted_at = None
     _changed(review, ReviewStatus.NOT_STARTED, now)
     record(session, review.cycle, review, actor, ReviewEventAction.SELF_REOPENED, now)
-    notify.reopened(session, review, actor, now, tr_for or translators())
+    notify.reopened(session, review, actor, now, tr_for or translators("en"))
     return review
 
 
@@ -221,7 +221,7 @@ def write_manager_review(
     record(
         session, cycle, review, actor, ReviewEventAction.MANAGER_SUBMITTED, now, revision=revising
     )
-    tr_for = tr_for or translators()
+    tr_for = tr_for or translators("en")
     outcome = tr_for(actor)("review.outcome.revised")
     notify.manager_submitted(session, review, now, tr_for, outcome)
     return review
@@ -247,7 +247,7 @@ def approve_review(
     review.approved_at = now
     _changed(review, ReviewStatus.APPROVED, now)
     record(session, review.cycle, review, actor, ReviewEventAction.APPROVED, now)
-    tr_for = tr_for or translators()
+    tr_for = tr_for or translators("en")
     outcome = tr_for(actor)("review.outcome.approved", manager=f"<@{actor.slack_id}>")
     notify.approved(session, review, now, tr_for, outcome)
     return review
@@ -269,7 +269,7 @@ def acknowledge_review(
     review.acknowledged_at = now
     _changed(review, ReviewStatus.ACKNOWLEDGED, now)
     record(session, review.cycle, review, actor, ReviewEventAction.ACKNOWLEDGED, now)
-    tr_for = tr_for or translators()
+    tr_for = tr_for or translators("en")
     outcome = tr_for(actor)("review.outcome.acknowledged", employee=f"<@{actor.slack_id}>")
     notify.acknowledged(session, review, now, tr_for, outcome)
     return review
@@ -305,7 +305,7 @@ def ask_to_discuss(
         comment=text,
         round=review.discussion_count,
     )
-    tr_for = tr_for or translators()
+    tr_for = tr_for or translators("en")
     outcome = tr_for(actor)("review.outcome.discussion", employee=f"<@{actor.slack_id}>")
     notify.discussion(session, review, text, now, tr_for, outcome)
     return review
@@ -360,5 +360,5 @@ def reassign_manager(
         previous=previous,
         manager=new_manager.slack_id,
     )
-    notify.reassigned(session, review, actor, now, tr_for or translators())
+    notify.reassigned(session, review, actor, now, tr_for or translators("en"))
     return review

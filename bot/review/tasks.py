@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
+from bot.i18n import translators
 from bot.review import notify
 from bot.review.cycles import open_due_cycles
 from bot.review.dates import (
@@ -26,7 +27,6 @@ from bot.review.dates import (
     working_days_before,
 )
 from bot.review.history import record
-from bot.review.notify import translators
 from bot.ticks import TickContext, TickTask
 from storage.models import Employee
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewEventAction, ReviewStatus

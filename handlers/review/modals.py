@@ -29,7 +29,7 @@ from bot.blocks.review_modals import (
     self_modal,
 )
 from bot.clock import zone_of
-from bot.i18n import Translator
+from bot.i18n import Translator, translators
 from bot.permissions import Action, PermissionDenied
 from bot.review import (
     ReviewAction,
@@ -130,7 +130,7 @@ def register(app: App, services: Services) -> None:
                     read_cycle_form(view),
                     now=services.clock.now(),
                     tz=services.settings.default_tz,
-                    tr_for=services.translator_for,
+                    tr_for=translators(services.settings.default_locale),
                     open_now=False,  # the fan-out of invitations is the scheduler's work
                 )
                 text = cycle_created_text(
@@ -198,7 +198,7 @@ def register(app: App, services: Services) -> None:
                     actor,
                     review_id,
                     now=services.clock.now(),
-                    tr_for=services.translator_for,
+                    tr_for=translators(services.settings.default_locale),
                 )
                 people = people_of(review)
         except (*REFUSALS, ReviewValidationError) as error:
@@ -263,7 +263,7 @@ def register(app: App, services: Services) -> None:
                     review_id,
                     data,
                     now=services.clock.now(),
-                    tr_for=services.translator_for,
+                    tr_for=translators(services.settings.default_locale),
                 )
                 people = people_of(review)
         except ReviewValidationError as error:
@@ -299,7 +299,7 @@ def register(app: App, services: Services) -> None:
                     comment,
                     version=version,
                     now=services.clock.now(),
-                    tr_for=services.translator_for,
+                    tr_for=translators(services.settings.default_locale),
                 )
                 people = people_of(review)
         except ReviewValidationError as error:

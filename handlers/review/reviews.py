@@ -33,7 +33,7 @@ from bot.blocks.review_inputs import notice_modal
 from bot.blocks.review_modals import discuss_modal, manager_modal, self_modal
 from bot.blocks.review_steps import step_modal
 from bot.blocks.text import escape
-from bot.i18n import Translator
+from bot.i18n import Translator, translators
 from bot.org.directory import employee_by_slack_id
 from bot.permissions import Action, PermissionDenied, can
 from bot.review import (
@@ -142,7 +142,7 @@ def _review_id(req: CommandRequest, token: str) -> int | str:
 def _hr_verb(req: CommandRequest, verb: str) -> str:
     """`close`, `reopen` or `reassign`, for someone whose role allows it (checked above)."""
     tr, now, actor = req.tr, req.services.clock.now(), req.employee
-    tr_for = req.services.translator_for
+    tr_for = translators(req.services.settings.default_locale)
     if len(req.args) < 2 or verb not in HR_VERBS:
         return tr("review.cmd.usage")
     if verb in ("close", "tutup"):
@@ -259,7 +259,7 @@ def register(app: App, services: Services) -> None:
                     found[0],
                     version=found[1],
                     now=services.clock.now(),
-                    tr_for=services.translator_for,
+                    tr_for=translators(services.settings.default_locale),
                 )
                 people.update(review_modals.people_of(review))
                 done = tr(f"review.done.{kind}", employee=f"<@{review.employee.slack_id}>")
