@@ -14,6 +14,8 @@ read-only), the state, and the version the button was shown at. A refusal change
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -103,6 +105,12 @@ def check(
         _open(review)
         if review.status == ReviewStatus.NOT_STARTED:
             raise ReviewConflict("review.conflict.no_self_review")
+    elif action is ReviewAction.APPROVE:
+        _done(review)
+        _open(review)
+        if review.status != ReviewStatus.MANAGER_SUBMITTED:
+            raise ReviewConflict("review.conflict.no_manager_review")
+        _version(review, version)
     elif action in (ReviewAction.ASK_TO_DISCUSS, ReviewAction.ACKNOWLEDGE):
         if review.status == ReviewStatus.ACKNOWLEDGED:
             raise ReviewConflict("review.conflict.already_acknowledged")
@@ -227,6 +235,65 @@ def write_manager_review(
     return review
 
 
+@dataclass(frozen=True)
+class _Decision:
+    """A one-click step: the manager's approval, or the employee's acknowledgement."""
+
+    action: ReviewAction
+    status: ReviewStatus
+    event: ReviewEventAction
+    stamp: str  # the Review column that says when
+    outcome: str  # what happened, shown on the message whose buttons it closes
+    who: str  # the actor's placeholder in that text
+    tell: Callable[[Session, Review, datetime, TranslatorFor, str], None]
+
+
+_APPROVAL = _Decision(
+    ReviewAction.APPROVE,
+    ReviewStatus.APPROVED,
+    ReviewEventAction.APPROVED,
+    "approved_at",
+    "review.outcome.approved",
+    "manager",
+    notify.approved,
+)
+_ACKNOWLEDGEMENT = _Decision(
+    ReviewAction.ACKNOWLEDGE,
+    ReviewStatus.ACKNOWLEDGED,
+    ReviewEventAction.ACKNOWLEDGED,
+    "acknowledged_at",
+    "review.outcome.acknowledged",
+    "employee",
+    notify.acknowledged,
+)
+_DECISIONS = {decision.action: decision for decision in (_APPROVAL, _ACKNOWLEDGEMENT)}
+
+
+def decide(
+    session: Session,
+    actor: Employee,
+    review_id: int,
+    action: ReviewAction,
+    *,
+    version: int | None = None,
+    now: datetime,
+    tr_for: TranslatorFor | None = None,
+) -> Review:
+    """Approve or acknowledge (`action`), as shown at `version`: checked like every change
+    (`check`), then stamped, moved on, written in the history and told in the thread."""
+    decision = _DECISIONS.get(action)
+    if decision is None:
+        raise ValueError(f"{action} is not a one-click decision")
+    review = check(session, actor, review_id, action, version)
+    setattr(review, decision.stamp, now)
+    _changed(review, decision.status, now)
+    record(session, review.cycle, review, actor, decision.event, now)
+    tr_for = tr_for or translators("en")
+    outcome = tr_for(actor)(decision.outcome, **{decision.who: f"<@{actor.slack_id}>"})
+    decision.tell(session, review, now, tr_for, outcome)
+    return review
+
+
 def approve_review(
     session: Session,
     actor: Employee,
@@ -238,19 +305,9 @@ def approve_review(
 ) -> Review:
     """Only the manager of record approves, never the employee; a second click is told the
     review is already approved and changes nothing."""
-    review = _for_change(session, actor, review_id, ReviewAction.APPROVE)
-    _done(review)
-    _open(review)
-    if review.status != ReviewStatus.MANAGER_SUBMITTED:
-        raise ReviewConflict("review.conflict.no_manager_review")
-    _version(review, version)
-    review.approved_at = now
-    _changed(review, ReviewStatus.APPROVED, now)
-    record(session, review.cycle, review, actor, ReviewEventAction.APPROVED, now)
-    tr_for = tr_for or translators("en")
-    outcome = tr_for(actor)("review.outcome.approved", manager=f"<@{actor.slack_id}>")
-    notify.approved(session, review, now, tr_for, outcome)
-    return review
+    return decide(
+        session, actor, review_id, ReviewAction.APPROVE, version=version, now=now, tr_for=tr_for
+    )
 
 
 # ----------------------------------------------------------------------- the employee's answer
@@ -265,14 +322,9 @@ def acknowledge_review(
     now: datetime,
     tr_for: TranslatorFor | None = None,
 ) -> Review:
-    review = check(session, actor, review_id, ReviewAction.ACKNOWLEDGE, version)
-    review.acknowledged_at = now
-    _changed(review, ReviewStatus.ACKNOWLEDGED, now)
-    record(session, review.cycle, review, actor, ReviewEventAction.ACKNOWLEDGED, now)
-    tr_for = tr_for or translators("en")
-    outcome = tr_for(actor)("review.outcome.acknowledged", employee=f"<@{actor.slack_id}>")
-    notify.acknowledged(session, review, now, tr_for, outcome)
-    return review
+    return decide(
+        session, actor, review_id, ReviewAction.ACKNOWLEDGE, version=version, now=now, tr_for=tr_for
+    )
 
 
 def ask_to_discuss(
