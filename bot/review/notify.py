@@ -245,26 +245,26 @@ def reassigned(
         open_conversation(session, review, now, tr_for)
 
 
-def remind_self(session: Session, review: Review, now: datetime, tr_for: TranslatorFor) -> None:
+# What a reminder says, per step: the employee's self-review, the manager's review.
+_REMINDERS = {"self": blocks.remind_self, "manager": blocks.remind_manager}
+
+
+def remind(
+    session: Session,
+    review: Review,
+    person: Employee,
+    step: str,
+    now: datetime,
+    tr_for: TranslatorFor,
+) -> None:
+    """The reminder of `person`'s `step` ("self" or "manager"), in a DM: nobody answers it."""
     post_message(
         session,
         team_id=review.team_id,
-        key=f"review:{review.id}:remind:self",
-        message=blocks.remind_self(tr_for(review.employee), review),
+        key=f"review:{review.id}:remind:{step}",
+        message=_REMINDERS[step](tr_for(person), review),
         now=now,
-        open_users=[review.employee.slack_id],
-    )
-
-
-def remind_manager(session: Session, review: Review, now: datetime, tr_for: TranslatorFor) -> None:
-    assert review.manager is not None
-    post_message(
-        session,
-        team_id=review.team_id,
-        key=f"review:{review.id}:remind:manager",
-        message=blocks.remind_manager(tr_for(review.manager), review),
-        now=now,
-        open_users=[review.manager.slack_id],
+        open_users=[person.slack_id],
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -280,7 +281,10 @@ def decide(
     tr_for: TranslatorFor | None = None,
 ) -> Review:
     """Approve or acknowledge (`action`), as shown at `version`: checked like every change
-    (`check`), then stamped, moved on, written in the history and told in the thread."""
+    (`check`), then stamped, moved on, written in the history and told in the thread.
+
+    Only the manager of record approves, never the employee; only the employee acknowledges,
+    once approved. A second click is told the step was already taken and changes nothing."""
     decision = _DECISIONS.get(action)
     if decision is None:
         raise ValueError(f"{action} is not a one-click decision")
@@ -294,37 +298,9 @@ def decide(
     return review
 
 
-def approve_review(
-    session: Session,
-    actor: Employee,
-    review_id: int,
-    *,
-    version: int | None = None,
-    now: datetime,
-    tr_for: TranslatorFor | None = None,
-) -> Review:
-    """Only the manager of record approves, never the employee; a second click is told the
-    review is already approved and changes nothing."""
-    return decide(
-        session, actor, review_id, ReviewAction.APPROVE, version=version, now=now, tr_for=tr_for
-    )
-
-
-# ----------------------------------------------------------------------- the employee's answer
-
-
-def acknowledge_review(
-    session: Session,
-    actor: Employee,
-    review_id: int,
-    *,
-    version: int | None = None,
-    now: datetime,
-    tr_for: TranslatorFor | None = None,
-) -> Review:
-    return decide(
-        session, actor, review_id, ReviewAction.ACKNOWLEDGE, version=version, now=now, tr_for=tr_for
-    )
+# The one-click steps by name: the manager approves, the employee acknowledges.
+approve_review = partial(decide, action=ReviewAction.APPROVE)
+acknowledge_review = partial(decide, action=ReviewAction.ACKNOWLEDGE)
 
 
 def ask_to_discuss(
