@@ -75,7 +75,7 @@ def told(work: Callable[[Actor], T], review_id: int | None) -> Callable[[Actor],
     """`work` for `toolkit.act`, a refused click put in `refusal_for`'s words: whose step it
     is and what the clicker's own part is, for someone who is part of review `review_id`."""
 
-    def run(actor: Actor) -> T:
+    def refused_in_words(actor: Actor) -> T:
         try:
             return work(actor)
         except REFUSALS as error:
@@ -83,4 +83,4 @@ def told(work: Callable[[Actor], T], review_id: int | None) -> Callable[[Actor],
             text = refusal_for(actor.session, actor.employee, actor.tr, error, review_id)
             raise Refused(text) from error
 
-    return run
+    return refused_in_words
