@@ -16,6 +16,7 @@ from bot.clock import FixedClock
 from bot.i18n import Translator
 from bot.planning import create_goal
 from bot.review import submit_self_review
+from bot.review.home import load_review_home
 from handlers.planning import home_section
 from storage.db import Database
 from tests.appserver import settings_for
@@ -45,7 +46,8 @@ def org(session: Session, clock: FixedClock) -> Org:
 
 def _reviews(session: Session, org: Org, who: str, now: datetime, locale: str = "en") -> str:
     person = getattr(org, who)
-    return block_texts(review_blocks(session, Translator(locale), person, now))
+    home = load_review_home(session, person, now)
+    return block_texts(review_blocks(Translator(locale), home, now))
 
 
 def test_an_overdue_self_review_is_marked_for_the_employee_and_the_manager(

@@ -24,7 +24,6 @@ from bot.blocks import (
     nominations,
     planning_modals,
     review_cycle,
-    review_inputs,
     review_modals,
     review_steps,
     reward_modals,
@@ -120,7 +119,6 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
         "review_cycle.cycle_modal": lambda tr: review_cycle.cycle_modal(
             tr, [(org.sales.id, "Sales"), (org.ops.id, "Ops")]
         ),
-        "review_inputs.notice_modal": lambda tr: review_inputs.notice_modal(tr, "Done."),
         "review_modals.self_modal": lambda tr: review_modals.self_modal(tr, pending, evidence),
         "review_modals.self_confirm_modal": lambda tr: review_modals.self_confirm_modal(
             tr, pending

@@ -50,10 +50,10 @@ CYCLE_NAME = "2026 year-end <review> & co"
 def _review_home_only(monkeypatch: pytest.MonkeyPatch, running_app: RunningApp) -> None:
     """Only the Review section on the App Home: another cycle's work in progress must not
     break these tests."""
-    from bot.blocks.review_home import review_section
     from handlers.home import AppHome
+    from handlers.review import home_section
 
-    monkeypatch.setattr(running_app.services, "home", AppHome([review_section]))
+    monkeypatch.setattr(running_app.services, "home", AppHome([home_section]))
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.permissions import PermissionDenied
 from bot.review import (
+    ReviewAction,
     ReviewConflict,
     ReviewValidationError,
     acknowledge_review,
@@ -20,6 +21,7 @@ from bot.review import (
     ask_to_discuss,
     close_cycle,
     cycle_progress,
+    decide,
     get_review,
     overdue_reviews,
     reassign_manager,
@@ -215,6 +217,50 @@ def test_a_stale_button_is_refused(db: Database, org: Org, clock: FixedClock) ->
         with pytest.raises(ReviewConflict) as raised:
             approve_review(session, me(session, org.manager), review_id, version=3, now=now)
         assert raised.value.key == "review.conflict.changed"
+
+
+def test_approval_and_acknowledgement_are_one_decision_checked_like_every_change(
+    db: Database, org: Org, clock: FixedClock
+) -> None:
+    """`decide` is the one path of both clicks: who, the state and the version shown are
+    checked before anything changes; then the stamp, the new version, the history line."""
+    now = clock.now()
+    with db.session() as session:
+        sales_cycle(session, org, now)
+        review_id = review_of(session, org.eko).id
+        submit_self_review(session, me(session, org.eko), review_id, answers(), now=now)
+        write_manager_review(
+            session, me(session, org.manager), review_id, manager_answers(), now=now
+        )
+        with pytest.raises(PermissionDenied):
+            decide(session, me(session, org.eko), review_id, ReviewAction.APPROVE, now=now)
+        with pytest.raises(ValueError, match="not a one-click decision"):
+            decide(session, me(session, org.manager), review_id, ReviewAction.WRITE_SELF, now=now)
+        later = now + timedelta(hours=1)
+        manager, eko = me(session, org.manager), me(session, org.eko)
+        decide(session, manager, review_id, ReviewAction.APPROVE, version=3, now=later)
+        review = review_of(session, org.eko)
+        assert (review.status, review.version, review.approved_at) == ("approved", 4, later)
+        with pytest.raises(PermissionDenied):
+            decide(session, manager, review_id, ReviewAction.ACKNOWLEDGE, version=4, now=now)
+        with pytest.raises(ReviewConflict) as raised:
+            decide(session, eko, review_id, ReviewAction.ACKNOWLEDGE, version=3, now=now)
+        assert raised.value.key == "review.conflict.changed"
+        decide(session, eko, review_id, ReviewAction.ACKNOWLEDGE, version=4, now=later)
+        review = review_of(session, org.eko)
+        assert (review.status, review.version, review.acknowledged_at) == ("acknowledged", 5, later)
+        lines = session.scalars(
+            select(ReviewEvent.action)
+            .where(ReviewEvent.review_id == review_id, ReviewEvent.at == later)
+            .order_by(ReviewEvent.id)
+        )
+        assert list(lines) == ["approved", "acknowledged"]
+    base = f"review:{review_id}"
+    assert keys(db)[-3:] == [
+        f"{base}:approved:v4:closed:v5",
+        f"{base}:acknowledged",
+        f"{base}:conversation:state:v5",
+    ]
 
 
 def test_a_missing_rating_is_an_error_on_that_competency(

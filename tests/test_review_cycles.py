@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session
 
 from bot.clock import FixedClock
 from bot.config import Settings
+from bot.i18n import translators
 from bot.review import (
     ReviewValidationError,
     create_cycle,
     gather,
     open_due_cycles,
 )
-from bot.review.notify import translators
 from storage.db import Database
 from storage.models import Employee, Team
 from storage.reviews import Review, ReviewCycle
@@ -255,7 +255,7 @@ def test_invitations_wait_for_each_person_s_working_hours(
     with db.session() as session:
         me(session, org.edi).tz = "America/New_York"
         sales_cycle(session, org, clock.now(), opens_on=date(2026, 11, 30))
-        open_due_cycles(session, "T0001", monday_nine, translators())
+        open_due_cycles(session, "T0001", monday_nine, translators("en"))
         due = {
             row.payload["_open_users"][0]: row.next_attempt_at
             for row in outbox(session)

@@ -72,10 +72,10 @@ CYCLE = {
 def _review_only(monkeypatch: pytest.MonkeyPatch, running_app: RunningApp) -> None:
     """Only this cycle's Home section and scheduled tasks, so another cycle's work in
     progress can neither break these tests nor push reviews off the Home view."""
-    from bot.blocks.review_home import review_section
     from handlers.home import AppHome
+    from handlers.review import home_section
 
-    monkeypatch.setattr(running_app.services, "home", AppHome([review_section]))
+    monkeypatch.setattr(running_app.services, "home", AppHome([home_section]))
     only_review_tasks(monkeypatch)
 
 

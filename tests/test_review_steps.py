@@ -56,10 +56,10 @@ PERSONAL = {WRITE_SELF, WRITE_MANAGER, APPROVE, ACKNOWLEDGE, DISCUSS, NOMINATE}
 
 @pytest.fixture(autouse=True)
 def _review_only(monkeypatch: pytest.MonkeyPatch, running_app: RunningApp) -> None:
-    from bot.blocks.review_home import review_section
     from handlers.home import AppHome
+    from handlers.review import home_section
 
-    monkeypatch.setattr(running_app.services, "home", AppHome([review_section]))
+    monkeypatch.setattr(running_app.services, "home", AppHome([home_section]))
     only_review_tasks(monkeypatch)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.blocks.modals import modal
 from bot.blocks.review import cycle_name, day, mention
-from bot.blocks.review_inputs import date_input, date_of, input_block, modal, state_of, text_input
+from bot.blocks.review_inputs import date_input, date_of, input_block, state_of, text_input
 from bot.blocks.text import context, plain, truncate
 from bot.i18n import Translator
 from bot.review.forms import CycleInput, default_competencies, default_questions, default_scale
@@ -77,7 +78,11 @@ def cycle_modal(tr: Translator, teams: list[tuple[int, str]]) -> dict[str, Any]:
         ),
     ]
     return modal(
-        tr, CYCLE_MODAL, "review.cycle_modal.title", blocks, submit="review.cycle_modal.submit"
+        tr,
+        "review.cycle_modal.title",
+        blocks,
+        callback_id=CYCLE_MODAL,
+        submit_key="review.cycle_modal.submit",
     )
 
 

@@ -2,7 +2,8 @@
 reviews with the next step, a manager's team reviews with status, and for HR each open cycle's
 progress — counts per state and who is overdue.
 
-Only statuses and names appear here, never review content.
+Only statuses and names appear here, never review content. What is shown is read by
+bot/review/home.py; drawing it here runs no query.
 """
 
 from __future__ import annotations
@@ -10,9 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from bot.blocks.home import HomeContext
 from bot.blocks.nominations import nominate_button
 from bot.blocks.review import (
     WRITE_MANAGER,
@@ -25,18 +23,12 @@ from bot.blocks.review import (
 )
 from bot.blocks.text import button, context, header, section, truncate
 from bot.i18n import Translator
-from bot.permissions import Action, can
-from bot.review.cycles import cycles_of
 from bot.review.dates import local_today
-from bot.review.progress import CycleProgress, cycle_progress
-from bot.review.queries import reviews_of, team_reviews
-from storage.models import Employee
+from bot.review.home import HrPart, ReviewHome
+from bot.review.progress import CycleProgress
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewStatus
 
 OPEN_CYCLE = "review_home_open_cycle"
-MAX_OWN = 5
-MAX_TEAM = 10
-MAX_CYCLES = 3
 MAX_OVERDUE = 15
 
 
@@ -128,9 +120,7 @@ def progress_blocks(
     return blocks
 
 
-def _hr(
-    session: Session, tr: Translator, employee: Employee, now: datetime
-) -> list[dict[str, Any]]:
+def _hr(tr: Translator, hr: HrPart) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         header(tr("review.home.hr_title")),
         {
@@ -139,9 +129,9 @@ def _hr(
             "elements": [button(tr("review.button.new_cycle"), OPEN_CYCLE, "new", "primary")],
         },
     ]
-    cycles = [c for c in cycles_of(session, employee.team_id) if c.status != CycleStatus.CLOSED]
-    for cycle in cycles[:MAX_CYCLES]:
-        if cycle.status == CycleStatus.SCHEDULED:
+    for standing in hr.cycles:
+        cycle = standing.cycle
+        if standing.progress is None:
             blocks.append(
                 section(
                     tr(
@@ -153,43 +143,35 @@ def _hr(
                 )
             )
             continue
-        blocks += progress_blocks(tr, cycle_progress(session, employee, cycle.id, now=now), cycle)
-    if not cycles:
+        blocks += progress_blocks(tr, standing.progress, cycle)
+    if not hr.cycles:
         blocks.append(context(tr("review.home.no_cycles")))
-    elif len(cycles) > MAX_CYCLES:
-        blocks.append(context(tr("review.more", count=len(cycles) - MAX_CYCLES)))
+    elif hr.more:
+        blocks.append(context(tr("review.more", count=hr.more)))
     return blocks
 
 
-def review_blocks(
-    session: Session, tr: Translator, employee: Employee, now: datetime
-) -> list[dict[str, Any]]:
+def review_blocks(tr: Translator, home: ReviewHome, now: datetime) -> list[dict[str, Any]]:
     """Everything this person should see about reviews, without the section title."""
-    blocks: list[dict[str, Any]] = []
-    own = reviews_of(session, employee, limit=MAX_OWN)
-    blocks += [_own(tr, review, now) for review in own]
-    team = team_reviews(session, employee)
-    if team:
+    blocks: list[dict[str, Any]] = [_own(tr, review, now) for review in home.own]
+    if home.team:
         blocks.append(section(f"*{tr('review.home.team_title')}*"))
-        blocks += [_team(tr, review, now) for review in team[:MAX_TEAM]]
-        if len(team) > MAX_TEAM:
-            blocks.append(context(tr("review.more", count=len(team) - MAX_TEAM)))
-    if can(employee, Action.VIEW_ALL_REVIEWS):
-        blocks += _hr(session, tr, employee, now)
+        blocks += [_team(tr, review, now) for review in home.team]
+        if home.more_team:
+            blocks.append(context(tr("review.more", count=home.more_team)))
+    if home.hr is not None:
+        blocks += _hr(tr, home.hr)
     return blocks
 
 
-def review_section(home: HomeContext) -> list[dict[str, Any]]:
-    blocks = [header(home.tr("home.reviews.title"))]
-    found = review_blocks(home.session, home.tr, home.employee, home.now)
-    return blocks + (found or [context(home.tr("home.reviews.empty"))])
+def review_section(tr: Translator, home: ReviewHome, now: datetime) -> list[dict[str, Any]]:
+    """The App Home's Review section."""
+    found = review_blocks(tr, home, now)
+    return [header(tr("home.reviews.title")), *(found or [context(tr("home.reviews.empty"))])]
 
 
-def review_list(
-    session: Session, tr: Translator, employee: Employee, now: datetime
-) -> dict[str, Any]:
+def review_list(tr: Translator, home: ReviewHome, now: datetime) -> dict[str, Any]:
     """The ephemeral answer to `/kinerja review`."""
-    found = review_blocks(session, tr, employee, now)
+    found = review_blocks(tr, home, now)
     blocks = [header(tr("review.list.title")), *(found or [context(tr("home.reviews.empty"))])]
     return {"response_type": "ephemeral", "text": tr("review.list.title"), "blocks": blocks[:50]}
-

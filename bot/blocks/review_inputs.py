@@ -1,17 +1,16 @@
-"""Small pieces shared by the review modals: inputs, the modal frame, reading state back.
+"""Small pieces shared by the review modals: inputs, and reading their state back (the
+modal frame is bot/blocks/modals.py).
 
 Every input's action_id is VALUE, so a view's state reads as `values[block_id][VALUE]`.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 from bot.blocks import payload
-from bot.blocks.text import plain, section
-from bot.i18n import Translator
+from bot.blocks.text import plain
 
 VALUE = "value"
 
@@ -52,36 +51,6 @@ def date_input(value: date | None) -> dict[str, Any]:
     if value is not None:
         element["initial_date"] = value.isoformat()
     return element
-
-
-def modal(
-    tr: Translator,
-    callback: str,
-    title: str,
-    blocks: list[dict[str, Any]],
-    *,
-    submit: str | None,
-    metadata: dict[str, Any] | None = None,
-    close: str = "review.modal.cancel",
-) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "callback_id": callback,
-        "title": plain(tr(title), 24),
-        "close": plain(tr(close), 24),
-        "blocks": blocks[:100],
-    }
-    if submit:
-        view["submit"] = plain(tr(submit), 24)
-    if metadata is not None:
-        view["private_metadata"] = json.dumps(metadata, separators=(",", ":"))
-    return view
-
-
-def notice_modal(tr: Translator, text: str, title: str = "review.notice.title") -> dict[str, Any]:
-    return modal(
-        tr, "review_notice", title, [section(text)], submit=None, close="review.notice.close"
-    )
 
 
 def state_of(view: dict[str, Any], block_id: str) -> dict[str, Any]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.modals import modal
 from bot.blocks.monitoring import period_key_label
 from bot.blocks.review import answers_blocks, cycle_name, day, mention, ratings_lines
-from bot.blocks.review_inputs import input_block, modal, selected_int, state_of, text_input
+from bot.blocks.review_inputs import input_block, selected_int, state_of, text_input
 from bot.blocks.text import context, divider, escape, plain, section, truncate
 from bot.i18n import Translator
 from bot.review.evidence import Evidence
@@ -169,10 +170,10 @@ def self_modal(
     blocks.append({**context(status, tr("review.self_modal.final")), "block_id": "draft_status"})
     return modal(
         tr,
-        SELF_MODAL,
         "review.self_modal.title",
         blocks,
-        submit="review.self_modal.submit",
+        callback_id=SELF_MODAL,
+        submit_key="review.self_modal.submit",
         metadata={"r": review.id},
     )
 
@@ -187,12 +188,12 @@ def self_confirm_modal(tr: Translator, review: Review) -> dict[str, Any]:
     )
     return modal(
         tr,
-        SELF_CONFIRM,
         "review.confirm.title",
         [section(text)],
-        submit="review.confirm.submit",
+        callback_id=SELF_CONFIRM,
+        submit_key="review.confirm.submit",
         metadata={"r": review.id},
-        close="review.confirm.back",
+        close_key="review.confirm.back",
     )
 
 
@@ -277,10 +278,10 @@ def manager_modal(tr: Translator, review: Review, evidence: Evidence) -> dict[st
     )
     return modal(
         tr,
-        MANAGER_MODAL,
         "review.manager_modal.title",
         blocks,
-        submit="review.manager_modal.submit",
+        callback_id=MANAGER_MODAL,
+        submit_key="review.manager_modal.submit",
         metadata={"r": review.id},
     )
 
@@ -292,9 +293,9 @@ def discuss_modal(tr: Translator, review: Review) -> dict[str, Any]:
     ]
     return modal(
         tr,
-        DISCUSS_MODAL,
         "review.discuss_modal.title",
         blocks,
-        submit="review.discuss_modal.submit",
+        callback_id=DISCUSS_MODAL,
+        submit_key="review.discuss_modal.submit",
         metadata={"r": review.id, "v": review.version},
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.modals import modal
 from bot.blocks.nominations import nominate_button
 from bot.blocks.review import (
     ACKNOWLEDGE,
@@ -25,7 +26,6 @@ from bot.blocks.review import (
     mention,
     review_value,
 )
-from bot.blocks.review_inputs import modal
 from bot.blocks.text import button, context, section
 from bot.i18n import Translator
 from bot.review.turns import Part, Step, Turn
@@ -99,6 +99,4 @@ def step_modal(tr: Translator, turn: Turn, done: str | None = None) -> dict[str,
             }
         )
         blocks.append(context(tr("review.next.nominate_privacy", employee=employee)))
-    return modal(
-        tr, STEP_MODAL, "review.step_modal.title", blocks, submit=None, close="review.notice.close"
-    )
+    return modal(tr, "review.step_modal.title", blocks, callback_id=STEP_MODAL)

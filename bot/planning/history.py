@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.history import add_line, trail
 from storage.goals import Goal, GoalEvent, GoalEventAction
 from storage.models import Employee
-
-
-def _plain(value: Any) -> Any:
-    """JSON-safe values: dates as ISO strings, the rest as they are."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
 
 
 def record_event(
@@ -33,23 +22,17 @@ def record_event(
 ) -> GoalEvent:
     if goal.id is None:
         session.flush()
-    event = GoalEvent(
+    return add_line(
+        session,
+        GoalEvent,
         team_id=goal.team_id,
         goal_id=goal.id,
-        actor_id=actor.id if actor is not None else None,
+        actor=actor,
+        action=action,
         at=at,
-        action=action.value,
-        detail=_plain(detail),
+        detail=detail,
     )
-    session.add(event)
-    return event
 
 
 def events_of(session: Session, goal: Goal) -> list[GoalEvent]:
-    return list(
-        session.scalars(
-            select(GoalEvent)
-            .where(GoalEvent.goal_id == goal.id)
-            .order_by(GoalEvent.at, GoalEvent.id)
-        )
-    )
+    return trail(session, GoalEvent, GoalEvent.goal_id == goal.id)

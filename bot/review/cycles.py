@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.i18n import TranslatorFor, translators
 from bot.org.directory import employee_by_slack_id
 from bot.permissions import Action, require
 from bot.review import notify
@@ -22,7 +23,6 @@ from bot.review.dates import local_today, opening_moment
 from bot.review.errors import ReviewConflict, ReviewNotFound, ReviewValidationError
 from bot.review.forms import CycleInput, CycleSpec, validate_cycle
 from bot.review.history import record
-from bot.review.notify import TranslatorFor, translators
 from storage.models import Employee, Team
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewEventAction, ReviewStatus
 
@@ -141,7 +141,7 @@ def _create(
     )
     if cycle.opens_on > today or not open_now:
         return CycleResult(cycle, False, len(found.people), found.left_out)
-    count, left_out = open_cycle(session, cycle, now, tr_for or translators())
+    count, left_out = open_cycle(session, cycle, now, tr_for or translators("en"))
     return CycleResult(cycle, True, count, left_out)
 
 

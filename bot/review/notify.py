@@ -12,7 +12,6 @@ of the employee and that HR person, so a question typed under it reaches them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,64 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import review as blocks
-from bot.i18n import Translator, resolve_locale
-from bot.outbox import enqueue
+from bot.i18n import TranslatorFor
+from bot.outbox import enqueue, post_message
 from bot.review.dates import local_today, next_working_moment
 from storage.models import Employee, OutboxMessage
 from storage.reviews import Review, ReviewCycle
 
-TranslatorFor = Callable[[Employee], Translator]
-
-
-def translators(default_locale: str = "en") -> TranslatorFor:
-    """The person's Slack language, else the organisation's default."""
-
-    def tr_for(employee: Employee) -> Translator:
-        return Translator(resolve_locale(employee.locale, default_locale))
-
-    return tr_for
-
 
 def invite_key(review: Review) -> str:
     return f"review:{review.id}:invite"
-
-
-def _post(
-    session: Session,
-    review: Review,
-    key: str,
-    message: dict[str, Any],
-    now: datetime,
-    not_before: datetime | None = None,
-    **how: Any,
-) -> None:
-    enqueue(
-        session,
-        team_id=review.team_id,
-        key=key,
-        method="chat.postMessage",
-        payload={**message, **how},
-        now=now,
-        not_before=not_before,
-    )
-
-
-def _dm(
-    session: Session,
-    review: Review,
-    person: Employee,
-    key: str,
-    message: dict[str, Any],
-    now: datetime,
-) -> None:
-    _post(session, review, key, message, now, _open_users=[person.slack_id])
-
-
-def _thread(
-    session: Session, review: Review, key: str, message: dict[str, Any], now: datetime
-) -> None:
-    assert review.conversation_key, "a thread needs the conversation"
-    _post(session, review, key, message, now, _thread_of=review.conversation_key)
 
 
 def _day(review: Review, person: Employee, now: datetime) -> Any:
@@ -88,14 +38,14 @@ def invite(session: Session, review: Review, now: datetime, tr_for: TranslatorFo
     """The invitation waits for the person's working hours: the cycle opens at 09:00 in the
     organisation's zone, which may be the middle of someone's night."""
     employee = review.employee
-    _post(
+    post_message(
         session,
-        review,
-        invite_key(review),
-        blocks.invite(tr_for(employee), review),
-        now,
-        next_working_moment(now, employee.tz, review.cycle.tz),
-        _open_users=[employee.slack_id],
+        team_id=review.team_id,
+        key=invite_key(review),
+        message=blocks.invite(tr_for(employee), review),
+        now=now,
+        open_users=[employee.slack_id],
+        not_before=next_working_moment(now, employee.tz, review.cycle.tz),
     )
 
 
@@ -117,12 +67,13 @@ def self_submitted(session: Session, review: Review, now: datetime, tr_for: Tran
         return
     refresh_conversation(session, review, now, tr_for)
     manager_tr = tr_for(review.manager) if review.manager else tr
-    _thread(
+    post_message(
         session,
-        review,
-        f"review:{review.id}:self:v{review.version}",
-        blocks.self_updated(manager_tr, review),
-        now,
+        team_id=review.team_id,
+        key=f"review:{review.id}:self:v{review.version}",
+        message=blocks.self_updated(manager_tr, review),
+        now=now,
+        thread_of=review.conversation_key,
     )
 
 
@@ -140,13 +91,13 @@ def open_conversation(
         key = f"{key}-v{review.version}"
     review.conversation_key = key
     review.live_key = None
-    _post(
+    post_message(
         session,
-        review,
-        key,
-        blocks.conversation(tr_for(manager), review),
-        now,
-        _open_users=[review.employee.slack_id, manager.slack_id],
+        team_id=review.team_id,
+        key=key,
+        message=blocks.conversation(tr_for(manager), review),
+        now=now,
+        open_users=[review.employee.slack_id, manager.slack_id],
     )
 
 
@@ -185,25 +136,49 @@ def close_live(session: Session, review: Review, outcome: str, now: datetime) ->
     review.live_key = None
 
 
+def _next_in_thread(
+    session: Session,
+    review: Review,
+    key: str,
+    message: dict[str, Any],
+    now: datetime,
+    tr_for: TranslatorFor,
+    outcome: str,
+    *,
+    live: bool = True,
+) -> None:
+    """One step of the conversation: the message whose buttons were live shows `outcome`,
+    `message` is posted in the thread (and is the live one now, if it has buttons), and the
+    first message shows the new state."""
+    close_live(session, review, outcome, now)
+    post_message(
+        session,
+        team_id=review.team_id,
+        key=key,
+        message=message,
+        now=now,
+        thread_of=review.conversation_key,
+    )
+    if live:
+        review.live_key = key
+    refresh_conversation(session, review, now, tr_for)
+
+
 def manager_submitted(
     session: Session, review: Review, now: datetime, tr_for: TranslatorFor, outcome: str
 ) -> None:
     assert review.manager is not None
-    close_live(session, review, outcome, now)
     key = f"review:{review.id}:manager:{review.version}"
-    _thread(session, review, key, blocks.manager_review(tr_for(review.manager), review), now)
-    review.live_key = key
-    refresh_conversation(session, review, now, tr_for)
+    message = blocks.manager_review(tr_for(review.manager), review)
+    _next_in_thread(session, review, key, message, now, tr_for, outcome)
 
 
 def approved(
     session: Session, review: Review, now: datetime, tr_for: TranslatorFor, outcome: str
 ) -> None:
-    close_live(session, review, outcome, now)
     key = f"review:{review.id}:approved:v{review.version}"
-    _thread(session, review, key, blocks.approval(tr_for(review.employee), review), now)
-    review.live_key = key
-    refresh_conversation(session, review, now, tr_for)
+    message = blocks.approval(tr_for(review.employee), review)
+    _next_in_thread(session, review, key, message, now, tr_for, outcome)
 
 
 def discussion(
@@ -215,22 +190,18 @@ def discussion(
     outcome: str,
 ) -> None:
     assert review.manager is not None
-    close_live(session, review, outcome, now)
     key = f"review:{review.id}:discuss:{review.discussion_count}"
     message = blocks.discussion(tr_for(review.manager), review, comment)
-    _thread(session, review, key, message, now)
-    review.live_key = key
-    refresh_conversation(session, review, now, tr_for)
+    _next_in_thread(session, review, key, message, now, tr_for, outcome)
 
 
 def acknowledged(
     session: Session, review: Review, now: datetime, tr_for: TranslatorFor, outcome: str
 ) -> None:
-    close_live(session, review, outcome, now)
     reader = review.manager or review.employee
     message = blocks.acknowledged(tr_for(reader), review, _day(review, reader, now))
-    _thread(session, review, f"review:{review.id}:acknowledged", message, now)
-    refresh_conversation(session, review, now, tr_for)
+    key = f"review:{review.id}:acknowledged"
+    _next_in_thread(session, review, key, message, now, tr_for, outcome, live=False)
 
 
 def reopened(
@@ -243,7 +214,9 @@ def reopened(
     # In the group DM of the employee and the HR person who reopened it, not a 1:1 DM: the
     # employee's natural answer ("why?") is then read by the one who can answer it.
     people = list(dict.fromkeys([review.employee.slack_id, hr.slack_id]))
-    _post(session, review, key, message, now, _open_users=people)
+    post_message(
+        session, team_id=review.team_id, key=key, message=message, now=now, open_users=people
+    )
 
 
 def reassigned(
@@ -259,40 +232,39 @@ def reassigned(
         outcome = tr("review.outcome.reassigned", manager=manager)
         close_live(session, review, outcome, now)
         close_message(session, review, old, outcome, now)
-        _thread(
+        post_message(
             session,
-            review,
-            f"review:{review.id}:reassigned:v{review.version}",
-            blocks.reassigned(tr, review, hr.slack_id),
-            now,
+            team_id=review.team_id,
+            key=f"review:{review.id}:reassigned:v{review.version}",
+            message=blocks.reassigned(tr, review, hr.slack_id),
+            now=now,
+            thread_of=old,
         )
         review.conversation_key = None
     if review.self_submitted_at is not None:
         open_conversation(session, review, now, tr_for)
 
 
-def remind_self(session: Session, review: Review, now: datetime, tr_for: TranslatorFor) -> None:
-    tr = tr_for(review.employee)
-    _dm(
-        session,
-        review,
-        review.employee,
-        f"review:{review.id}:remind:self",
-        blocks.remind_self(tr, review),
-        now,
-    )
+# What a reminder says, per step: the employee's self-review, the manager's review.
+_REMINDERS = {"self": blocks.remind_self, "manager": blocks.remind_manager}
 
 
-def remind_manager(session: Session, review: Review, now: datetime, tr_for: TranslatorFor) -> None:
-    assert review.manager is not None
-    tr = tr_for(review.manager)
-    _dm(
+def remind(
+    session: Session,
+    review: Review,
+    person: Employee,
+    step: str,
+    now: datetime,
+    tr_for: TranslatorFor,
+) -> None:
+    """The reminder of `person`'s `step` ("self" or "manager"), in a DM: nobody answers it."""
+    post_message(
         session,
-        review,
-        review.manager,
-        f"review:{review.id}:remind:manager",
-        blocks.remind_manager(tr, review),
-        now,
+        team_id=review.team_id,
+        key=f"review:{review.id}:remind:{step}",
+        message=_REMINDERS[step](tr_for(person), review),
+        now=now,
+        open_users=[person.slack_id],
     )
 
 
@@ -306,16 +278,13 @@ def cycle_opened(
     tr_for: TranslatorFor,
 ) -> None:
     """HR hears that a scheduled cycle opened, and who was left out for having no manager."""
-    enqueue(
+    post_message(
         session,
         team_id=cycle.team_id,
         key=f"review_cycle:{cycle.id}:opened",
-        method="chat.postMessage",
-        payload={
-            **blocks.cycle_opened(tr_for(creator), cycle, count, left_out),
-            "_open_users": [creator.slack_id],
-        },
+        message=blocks.cycle_opened(tr_for(creator), cycle, count, left_out),
         now=now,
+        open_users=[creator.slack_id],
     )
 
 

@@ -14,16 +14,19 @@ read-only), the state, and the version the button was shown at. A refusal change
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import TranslatorFor, translators
 from bot.review import notify
 from bot.review.errors import ReviewConflict, ReviewNotFound, ReviewValidationError
 from bot.review.forms import ANSWER_MAX, ReviewInput, clean_review
 from bot.review.history import record
-from bot.review.notify import TranslatorFor, translators
 from bot.review.reviewers import require_reviewer
 from bot.review.rules import ReviewAction, require_review
 from bot.sanitize import clean_text
@@ -103,6 +106,12 @@ def check(
         _open(review)
         if review.status == ReviewStatus.NOT_STARTED:
             raise ReviewConflict("review.conflict.no_self_review")
+    elif action is ReviewAction.APPROVE:
+        _done(review)
+        _open(review)
+        if review.status != ReviewStatus.MANAGER_SUBMITTED:
+            raise ReviewConflict("review.conflict.no_manager_review")
+        _version(review, version)
     elif action in (ReviewAction.ASK_TO_DISCUSS, ReviewAction.ACKNOWLEDGE):
         if review.status == ReviewStatus.ACKNOWLEDGED:
             raise ReviewConflict("review.conflict.already_acknowledged")
@@ -166,7 +175,7 @@ def submit_self_review(
     _changed(review, ReviewStatus.SELF_SUBMITTED, now)
     record(session, cycle, review, actor, ReviewEventAction.SELF_SUBMITTED, now)
     if review.manager is not None and review.manager.active:
-        notify.self_submitted(session, review, now, tr_for or translators())
+        notify.self_submitted(session, review, now, tr_for or translators("en"))
     return review
 
 
@@ -190,7 +199,7 @@ def reopen_self_review(
     review.self_submitted_at = None
     _changed(review, ReviewStatus.NOT_STARTED, now)
     record(session, review.cycle, review, actor, ReviewEventAction.SELF_REOPENED, now)
-    notify.reopened(session, review, actor, now, tr_for or translators())
+    notify.reopened(session, review, actor, now, tr_for or translators("en"))
     return review
 
 
@@ -221,58 +230,77 @@ def write_manager_review(
     record(
         session, cycle, review, actor, ReviewEventAction.MANAGER_SUBMITTED, now, revision=revising
     )
-    tr_for = tr_for or translators()
+    tr_for = tr_for or translators("en")
     outcome = tr_for(actor)("review.outcome.revised")
     notify.manager_submitted(session, review, now, tr_for, outcome)
     return review
 
 
-def approve_review(
+@dataclass(frozen=True)
+class _Decision:
+    """A one-click step: the manager's approval, or the employee's acknowledgement."""
+
+    action: ReviewAction
+    status: ReviewStatus
+    event: ReviewEventAction
+    stamp: str  # the Review column that says when
+    outcome: str  # what happened, shown on the message whose buttons it closes
+    who: str  # the actor's placeholder in that text
+    tell: Callable[[Session, Review, datetime, TranslatorFor, str], None]
+
+
+_APPROVAL = _Decision(
+    ReviewAction.APPROVE,
+    ReviewStatus.APPROVED,
+    ReviewEventAction.APPROVED,
+    "approved_at",
+    "review.outcome.approved",
+    "manager",
+    notify.approved,
+)
+_ACKNOWLEDGEMENT = _Decision(
+    ReviewAction.ACKNOWLEDGE,
+    ReviewStatus.ACKNOWLEDGED,
+    ReviewEventAction.ACKNOWLEDGED,
+    "acknowledged_at",
+    "review.outcome.acknowledged",
+    "employee",
+    notify.acknowledged,
+)
+_DECISIONS = {decision.action: decision for decision in (_APPROVAL, _ACKNOWLEDGEMENT)}
+
+
+def decide(
     session: Session,
     actor: Employee,
     review_id: int,
+    action: ReviewAction,
     *,
     version: int | None = None,
     now: datetime,
     tr_for: TranslatorFor | None = None,
 ) -> Review:
-    """Only the manager of record approves, never the employee; a second click is told the
-    review is already approved and changes nothing."""
-    review = _for_change(session, actor, review_id, ReviewAction.APPROVE)
-    _done(review)
-    _open(review)
-    if review.status != ReviewStatus.MANAGER_SUBMITTED:
-        raise ReviewConflict("review.conflict.no_manager_review")
-    _version(review, version)
-    review.approved_at = now
-    _changed(review, ReviewStatus.APPROVED, now)
-    record(session, review.cycle, review, actor, ReviewEventAction.APPROVED, now)
-    tr_for = tr_for or translators()
-    outcome = tr_for(actor)("review.outcome.approved", manager=f"<@{actor.slack_id}>")
-    notify.approved(session, review, now, tr_for, outcome)
+    """Approve or acknowledge (`action`), as shown at `version`: checked like every change
+    (`check`), then stamped, moved on, written in the history and told in the thread.
+
+    Only the manager of record approves, never the employee; only the employee acknowledges,
+    once approved. A second click is told the step was already taken and changes nothing."""
+    decision = _DECISIONS.get(action)
+    if decision is None:
+        raise ValueError(f"{action} is not a one-click decision")
+    review = check(session, actor, review_id, action, version)
+    setattr(review, decision.stamp, now)
+    _changed(review, decision.status, now)
+    record(session, review.cycle, review, actor, decision.event, now)
+    tr_for = tr_for or translators("en")
+    outcome = tr_for(actor)(decision.outcome, **{decision.who: f"<@{actor.slack_id}>"})
+    decision.tell(session, review, now, tr_for, outcome)
     return review
 
 
-# ----------------------------------------------------------------------- the employee's answer
-
-
-def acknowledge_review(
-    session: Session,
-    actor: Employee,
-    review_id: int,
-    *,
-    version: int | None = None,
-    now: datetime,
-    tr_for: TranslatorFor | None = None,
-) -> Review:
-    review = check(session, actor, review_id, ReviewAction.ACKNOWLEDGE, version)
-    review.acknowledged_at = now
-    _changed(review, ReviewStatus.ACKNOWLEDGED, now)
-    record(session, review.cycle, review, actor, ReviewEventAction.ACKNOWLEDGED, now)
-    tr_for = tr_for or translators()
-    outcome = tr_for(actor)("review.outcome.acknowledged", employee=f"<@{actor.slack_id}>")
-    notify.acknowledged(session, review, now, tr_for, outcome)
-    return review
+# The one-click steps by name: the manager approves, the employee acknowledges.
+approve_review = partial(decide, action=ReviewAction.APPROVE)
+acknowledge_review = partial(decide, action=ReviewAction.ACKNOWLEDGE)
 
 
 def ask_to_discuss(
@@ -305,7 +333,7 @@ def ask_to_discuss(
         comment=text,
         round=review.discussion_count,
     )
-    tr_for = tr_for or translators()
+    tr_for = tr_for or translators("en")
     outcome = tr_for(actor)("review.outcome.discussion", employee=f"<@{actor.slack_id}>")
     notify.discussion(session, review, text, now, tr_for, outcome)
     return review
@@ -360,5 +388,5 @@ def reassign_manager(
         previous=previous,
         manager=new_manager.slack_id,
     )
-    notify.reassigned(session, review, actor, now, tr_for or translators())
+    notify.reassigned(session, review, actor, now, tr_for or translators("en"))
     return review

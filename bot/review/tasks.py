@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
+from bot.i18n import translators
 from bot.review import notify
 from bot.review.cycles import open_due_cycles
 from bot.review.dates import (
@@ -26,7 +27,6 @@ from bot.review.dates import (
     working_days_before,
 )
 from bot.review.history import record
-from bot.review.notify import translators
 from bot.ticks import TickContext, TickTask
 from storage.models import Employee
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewEventAction, ReviewStatus
@@ -73,19 +73,20 @@ def review_reminders_task(ctx: TickContext) -> int:
     sent = 0
     for review in candidates:
         cycle = review.cycle
+        person: Employee | None
         if review.status == ReviewStatus.NOT_STARTED:
-            if not _due(review.employee, cycle.self_due, cycle.opened_at, ctx):
-                continue
-            notify.remind_self(ctx.session, review, ctx.now, tr_for)
-            review.self_reminded_at = ctx.now
-            who = "self"
+            step, person, due, began = "self", review.employee, cycle.self_due, cycle.opened_at
         else:
-            if not _due(review.manager, cycle.manager_due, review.self_submitted_at, ctx):
-                continue
-            notify.remind_manager(ctx.session, review, ctx.now, tr_for)
+            step, person, due = "manager", review.manager, cycle.manager_due
+            began = review.self_submitted_at
+        if person is None or not _due(person, due, began, ctx):
+            continue
+        notify.remind(ctx.session, review, person, step, ctx.now, tr_for)
+        if step == "self":
+            review.self_reminded_at = ctx.now
+        else:
             review.manager_reminded_at = ctx.now
-            who = "manager"
-        record(ctx.session, cycle, review, None, ReviewEventAction.REMINDED, ctx.now, step=who)
+        record(ctx.session, cycle, review, None, ReviewEventAction.REMINDED, ctx.now, step=step)
         sent += 1
     return sent
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import App
 
+from bot.blocks.home import HomeContext
 from bot.blocks.review_home import review_section
 from bot.permissions import Action
+from bot.review.home import load_review_home
 from bot.review.tasks import TICK_TASKS
 from bot.slack.services import Services
 from handlers.commands import Subcommand
@@ -16,6 +20,13 @@ from handlers.review import modals, reviews
 def listeners(app: App, services: Services) -> None:
     reviews.register(app, services)
     modals.register(app, services)
+
+
+def home_section(home: HomeContext) -> list[dict[str, Any]]:
+    """The Review section of the App Home: read by the core, then drawn."""
+    return review_section(
+        home.tr, load_review_home(home.session, home.employee, home.now), home.now
+    )
 
 
 CYCLE = Cycle(
@@ -32,6 +43,6 @@ CYCLE = Cycle(
         ),
     ),
     listeners=listeners,
-    home=review_section,
+    home=home_section,
     tick_tasks=TICK_TASKS,
 )  # fmt: skip

@@ -8,16 +8,19 @@ confirmation, whose own Submit makes it final.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from babel.dates import format_time
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.modals import notice_modal
 from bot.blocks.payload import meta_id
 from bot.blocks.review_cycle import CYCLE_MODAL, cycle_created_text, read_cycle_form
-from bot.blocks.review_inputs import input_blocks, notice_modal, state_of
+from bot.blocks.review_inputs import input_blocks, state_of
 from bot.blocks.review_modals import (
     DISCUSS_MODAL,
     MANAGER_MODAL,
@@ -29,12 +32,9 @@ from bot.blocks.review_modals import (
     self_modal,
 )
 from bot.clock import zone_of
-from bot.i18n import Translator
-from bot.permissions import Action, PermissionDenied
+from bot.i18n import Translator, translators
 from bot.review import (
     ReviewAction,
-    ReviewConflict,
-    ReviewNotFound,
     ReviewValidationError,
     ask_to_discuss,
     check,
@@ -46,13 +46,20 @@ from bot.review import (
 )
 from bot.review.dates import local_today
 from bot.slack.services import Services
-from handlers.review.refusals import refusal
-from handlers.toolkit import acting_employee, modal_of, publish_homes
-from storage.models import Employee
+from handlers.review.refusals import NOTICE_TITLE, REFUSALS, explain, refusal
+from handlers.toolkit import (
+    Actor,
+    act,
+    answer_errors,
+    modal_of,
+    publish_homes,
+    services_of,
+    team_of,
+)
 from storage.reviews import Review
 
 log = logging.getLogger(__name__)
-REFUSALS = (ReviewConflict, ReviewNotFound, PermissionDenied)
+T = TypeVar("T")
 
 
 def people_of(review: Review) -> set[str]:
@@ -62,255 +69,233 @@ def people_of(review: Review) -> set[str]:
     return people
 
 
-def saved_time(services: Services, actor: Employee, review: Review) -> str | None:
+def saved_time(actor: Actor, review: Review) -> str | None:
     """When the draft was last saved, in the person's own zone and language."""
     if review.self_draft_saved_at is None:
         return None
-    tr = services.translator_for(actor)
-    local = review.self_draft_saved_at.astimezone(zone_of(actor.tz, services.settings.default_tz))
-    return str(format_time(local, format="short", locale=tr.locale))
+    zone = zone_of(actor.employee.tz, actor.services.settings.default_tz)
+    local = review.self_draft_saved_at.astimezone(zone)
+    return str(format_time(local, format="short", locale=actor.tr.locale))
 
 
 def field_errors(
     tr: Translator, error: ReviewValidationError, present: list[str], fallback: str | None = None
 ) -> dict[str, str]:
-    """Each error on its input; one whose input is not in this view lands on `fallback`."""
+    """Each error on its input; one whose input is not in this view lands on `fallback` (else
+    the first input). A view without inputs, which only a crafted request has, gets the first
+    error alone (`answer_errors` then shows it in place of the modal)."""
+    if not present:
+        name, key = next(iter(error.errors.items()))
+        return {name: tr(key, **error.values)}
     errors: dict[str, str] = {}
     for name, key in error.errors.items():
-        if name in present or not present:
-            target = name
-        else:
-            target = fallback if fallback in present else present[0]
+        target = name if name in present else fallback if fallback in present else present[0]
         errors.setdefault(target, tr(key, **error.values))
     return errors
 
 
-def refuse(ack: Ack, tr: Translator, present: list[str], text: str, on: str | None = None) -> None:
-    """A refused submission: inline on the input `on` (or the first one), or — a view without
-    any input block, which only a crafted request has — the modal replaced by the refusal."""
-    if present:
-        ack(response_action="errors", errors={on if on in present else present[0]: text})
-    else:
-        ack(response_action="update", view=notice_modal(tr, text))
+@dataclass(frozen=True)
+class _Invalid:
+    errors: dict[str, str]  # in words, keyed by input
 
 
-def invalid(
+def _submitted(
     ack: Ack,
-    tr: Translator,
-    error: ReviewValidationError,
-    present: list[str],
+    body: dict[str, Any],
+    view: dict[str, Any],
+    context: BoltContext,
+    work: Callable[[Actor], T],
+    *,
+    on: str | None = None,
     fallback: str | None = None,
-) -> None:
-    """Field errors on their inputs; with no input to hold them, the modal says the first."""
-    if present:
-        ack(response_action="errors", errors=field_errors(tr, error, present, fallback))
+) -> T | None:
+    """`work` for the person submitting `view`, in one transaction. Refused, it changes
+    nothing and is answered here (then None): a form that does not validate gets its field
+    errors, a refusal goes on the input `on` (else the first input), and a view without inputs
+    is replaced by the refusal. Otherwise the caller acks with what `work` returned."""
+    present = input_blocks(view)
+
+    def checked(actor: Actor) -> T | _Invalid:
+        try:
+            return work(actor)
+        except ReviewValidationError as error:
+            actor.session.rollback()
+            return _Invalid(field_errors(actor.tr, error, present, fallback))
+
+    outcome = act(services_of(context), body, context, checked, explain=explain)
+    value = outcome.value
+    if isinstance(value, _Invalid):
+        errors = value.errors
+    elif outcome.refusal:
+        errors = {on or "": outcome.refusal}
     else:
-        refuse(ack, tr, present, tr(next(iter(error.errors.values())), **error.values))
+        return value
+    answer_errors(ack, view, errors, lambda text: notice_modal(outcome.tr, text, NOTICE_TITLE))
+    return None
+
+
+# --------------------------------------------------------------------------- the listeners
+
+
+def submit_cycle(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """HR's new cycle: saved (the scheduler opens it and invites), then the modal says so."""
+    services = services_of(context)
+
+    def work(actor: Actor) -> dict[str, Any]:
+        now, zone = actor.now, services.settings.default_tz
+        result = create_cycle(
+            actor.session,
+            actor.employee,
+            read_cycle_form(view),
+            now=now,
+            tz=zone,
+            tr_for=translators(services.settings.default_locale),
+            open_now=False,  # the fan-out of invitations is the scheduler's work
+        )
+        text = cycle_created_text(
+            actor.tr,
+            result.cycle,
+            result.reviews,
+            [p.slack_id for p in result.left_out],
+            today=local_today(now, None, zone),
+        )
+        return notice_modal(actor.tr, text, "review.cycle_modal.done_title")
+
+    fallback = "teams" if "teams" in input_blocks(view) else "everyone"
+    done = _submitted(ack, body, view, context, work, fallback=fallback)
+    if done is not None:
+        ack(response_action="update", view=done)
+        publish_homes(services, client, team_of(body, context), {body["user"]["id"]})
+
+
+def submit_self(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """Save the complete draft, then ask for confirmation (the submission is final)."""
+    review_id = meta_id(view, "r") or 0
+
+    def work(actor: Actor) -> dict[str, Any]:
+        review = check(actor.session, actor.employee, review_id, ReviewAction.WRITE_SELF)
+        data = read_review_form(view, review.cycle)
+        save_self_draft(
+            actor.session, actor.employee, review_id, data, now=actor.now, complete=True
+        )
+        return self_confirm_modal(actor.tr, review)
+
+    confirm = _submitted(ack, body, view, context, work)
+    if confirm is not None:
+        ack(response_action="push", view=confirm)
+
+
+def confirm_self(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The confirmation's Submit: the saved draft becomes the final self-review."""
+    services = services_of(context)
+    review_id = meta_id(view, "r") or 0
+
+    def work(actor: Actor) -> set[str]:
+        review = submit_self_review(
+            actor.session,
+            actor.employee,
+            review_id,
+            now=actor.now,
+            tr_for=translators(services.settings.default_locale),
+        )
+        return people_of(review)
+
+    outcome = act(services, body, context, work, explain=explain)
+    if outcome.refusal:
+        notice = notice_modal(outcome.tr, outcome.refusal, "review.self_modal.title")
+        ack(response_action="update", view=notice)
+        return
+    ack(response_action="clear")
+    publish_homes(services, client, team_of(body, context), outcome.value or set())
+
+
+def save_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """ "Save draft" inside the modal: keep what was typed, say when, keep the modal open."""
+    ack()
+    view = modal_of(body)
+    if view is None:  # Slack sends this button only from inside the self-review modal
+        return
+    review_id = meta_id(view, "r") or 0
+
+    def work(actor: Actor) -> dict[str, Any]:
+        session, employee, tr = actor.session, actor.employee, actor.tr
+        note: str | None = None
+        try:
+            review = check(session, employee, review_id, ReviewAction.WRITE_SELF)
+            data = read_review_form(view, review.cycle)
+            review = save_self_draft(session, employee, review_id, data, now=actor.now)
+        except REFUSALS as error:
+            session.rollback()
+            note = refusal(tr, error)
+            review = check(session, employee, review_id, ReviewAction.READ)  # else: no answer
+        return self_modal(tr, review, gather(session, review), saved_time(actor, review), note)
+
+    updated = act(services_of(context), body, context, work, explain=explain).value
+    if updated is None:  # someone who may not even read the review: nothing to show them
+        return
+    try:
+        client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+    except SlackApiError as error:  # hash_conflict: a newer version is already shown
+        log.info("views.update of the self-review refused: %s", error.response.get("error"))
+
+
+def submit_manager(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The manager review (or its revision), posted in the conversation's thread."""
+    services = services_of(context)
+    review_id = meta_id(view, "r") or 0
+
+    def work(actor: Actor) -> set[str]:
+        review = check(actor.session, actor.employee, review_id, ReviewAction.WRITE_MANAGER)
+        data = read_review_form(view, review.cycle, manager=True)
+        review = write_manager_review(
+            actor.session,
+            actor.employee,
+            review_id,
+            data,
+            now=actor.now,
+            tr_for=translators(services.settings.default_locale),
+        )
+        return people_of(review)
+
+    people = _submitted(ack, body, view, context, work)
+    if people is not None:
+        ack()
+        publish_homes(services, client, team_of(body, context), people)
+
+
+def submit_discuss(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The employee's question goes to the thread, and the review back to the manager."""
+    services = services_of(context)
+    review_id, version = meta_id(view, "r") or 0, meta_id(view, "v")
+    comment = str(state_of(view, "comment").get("value") or "")
+
+    def work(actor: Actor) -> set[str]:
+        review = ask_to_discuss(
+            actor.session,
+            actor.employee,
+            review_id,
+            comment,
+            version=version,
+            now=actor.now,
+            tr_for=translators(services.settings.default_locale),
+        )
+        return people_of(review)
+
+    people = _submitted(ack, body, view, context, work, on="comment", fallback="comment")
+    if people is not None:
+        ack()
+        publish_homes(services, client, team_of(body, context), people)
 
 
 def register(app: App, services: Services) -> None:
-    def submit_cycle(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        team_id, present = str(context.team_id), input_blocks(view)
-        tr = services.translator_for(None)
-        try:
-            with services.db.session() as session:
-                actor = acting_employee(session, services, team_id, body["user"]["id"])
-                if actor is None or not actor.active:
-                    raise PermissionDenied(Action.OPEN_REVIEW_CYCLE)
-                tr = services.translator_for(actor)
-                result = create_cycle(
-                    session,
-                    actor,
-                    read_cycle_form(view),
-                    now=services.clock.now(),
-                    tz=services.settings.default_tz,
-                    tr_for=services.translator_for,
-                    open_now=False,  # the fan-out of invitations is the scheduler's work
-                )
-                text = cycle_created_text(
-                    tr,
-                    result.cycle,
-                    result.reviews,
-                    [p.slack_id for p in result.left_out],
-                    today=local_today(services.clock.now(), None, services.settings.default_tz),
-                )
-                done = notice_modal(tr, text, "review.cycle_modal.done_title")
-        except ReviewValidationError as error:
-            fallback = "teams" if "teams" in present else "everyone"
-            invalid(ack, tr, error, present, fallback)
-            return
-        except REFUSALS as error:
-            refuse(ack, tr, present, refusal(tr, error))
-            return
-        ack(response_action="update", view=done)
-        publish_homes(services, client, team_id, {body["user"]["id"]})
-
-    def submit_self(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
-        """Save the complete draft, then ask for confirmation (the submission is final)."""
-        review_id, present = meta_id(view, "r") or 0, input_blocks(view)
-        tr = services.translator_for(None)
-        try:
-            with services.db.session() as session:
-                actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
-                if actor is None:
-                    raise ReviewNotFound(review_id)
-                tr = services.translator_for(actor)
-                review = check(session, actor, review_id, ReviewAction.WRITE_SELF)
-                data = read_review_form(view, review.cycle)
-                save_self_draft(
-                    session, actor, review_id, data, now=services.clock.now(), complete=True
-                )
-                confirm = self_confirm_modal(tr, review)
-        except ReviewValidationError as error:
-            invalid(ack, tr, error, present)
-            return
-        except REFUSALS as error:
-            refuse(ack, tr, present, refusal(tr, error))
-            return
-        ack(response_action="push", view=confirm)
-
-    def confirm_self(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        review_id = meta_id(view, "r") or 0
-        tr = services.translator_for(None)
-        people: set[str] = set()
-        try:
-            with services.db.session() as session:
-                actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
-                if actor is None:
-                    raise ReviewNotFound(review_id)
-                tr = services.translator_for(actor)
-                review = submit_self_review(
-                    session,
-                    actor,
-                    review_id,
-                    now=services.clock.now(),
-                    tr_for=services.translator_for,
-                )
-                people = people_of(review)
-        except (*REFUSALS, ReviewValidationError) as error:
-            notice = notice_modal(tr, refusal(tr, error), "review.self_modal.title")
-            ack(response_action="update", view=notice)
-            return
-        ack(response_action="clear")
-        publish_homes(services, client, str(context.team_id), people)
-
-    def save_draft(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        """ "Save draft" inside the modal: keep what was typed, say when, keep the modal open."""
-        ack()
-        view = modal_of(body)
-        if view is None:  # Slack sends this button only from inside the self-review modal
-            return
-        review_id = meta_id(view, "r") or 0
-        with services.db.session() as session:
-            actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
-            if actor is None:
-                return
-            tr = services.translator_for(actor)
-            note: str | None = None
-            try:
-                review = check(session, actor, review_id, ReviewAction.WRITE_SELF)
-                data = read_review_form(view, review.cycle)
-                review = save_self_draft(session, actor, review_id, data, now=services.clock.now())
-            except (*REFUSALS, ReviewValidationError) as error:
-                session.rollback()
-                note = refusal(tr, error)
-                try:
-                    review = check(session, actor, review_id, ReviewAction.READ)
-                except REFUSALS:
-                    return
-            updated = self_modal(
-                tr, review, gather(session, review), saved_time(services, actor, review), note
-            )
-        try:
-            client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
-        except SlackApiError as error:  # hash_conflict: a newer version is already shown
-            log.info("views.update of the self-review refused: %s", error.response.get("error"))
-
-    def submit_manager(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        review_id, present = meta_id(view, "r") or 0, input_blocks(view)
-        tr = services.translator_for(None)
-        try:
-            with services.db.session() as session:
-                actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
-                if actor is None:
-                    raise ReviewNotFound(review_id)
-                tr = services.translator_for(actor)
-                review = check(session, actor, review_id, ReviewAction.WRITE_MANAGER)
-                data = read_review_form(view, review.cycle, manager=True)
-                review = write_manager_review(
-                    session,
-                    actor,
-                    review_id,
-                    data,
-                    now=services.clock.now(),
-                    tr_for=services.translator_for,
-                )
-                people = people_of(review)
-        except ReviewValidationError as error:
-            invalid(ack, tr, error, present)
-            return
-        except REFUSALS as error:
-            refuse(ack, tr, present, refusal(tr, error))
-            return
-        ack()
-        publish_homes(services, client, str(context.team_id), people)
-
-    def submit_discuss(
-        ack: Ack,
-        body: dict[str, Any],
-        view: dict[str, Any],
-        client: WebClient,
-        context: BoltContext,
-    ) -> None:
-        review_id, version = meta_id(view, "r") or 0, meta_id(view, "v")
-        comment = str(state_of(view, "comment").get("value") or "")
-        present = input_blocks(view)
-        tr = services.translator_for(None)
-        try:
-            with services.db.session() as session:
-                actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
-                if actor is None:
-                    raise ReviewNotFound(review_id)
-                tr = services.translator_for(actor)
-                review = ask_to_discuss(
-                    session,
-                    actor,
-                    review_id,
-                    comment,
-                    version=version,
-                    now=services.clock.now(),
-                    tr_for=services.translator_for,
-                )
-                people = people_of(review)
-        except ReviewValidationError as error:
-            invalid(ack, tr, error, present, "comment")
-            return
-        except REFUSALS as error:
-            refuse(ack, tr, present, refusal(tr, error), "comment")
-            return
-        ack()
-        publish_homes(services, client, str(context.team_id), people)
-
     app.view(CYCLE_MODAL)(submit_cycle)
     app.view(SELF_MODAL)(submit_self)
     app.view(SELF_CONFIRM)(confirm_self)

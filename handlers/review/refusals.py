@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy.orm import Session
 
 from bot.blocks.review_steps import refusal_text
@@ -11,9 +14,12 @@ from bot.permissions import Action, PermissionDenied
 from bot.review import ReviewConflict, ReviewNotFound, ReviewValidationError
 from bot.review.reviewers import ReviewerNotInLine
 from bot.review.turns import turn_of
+from handlers.toolkit import Actor, Refused
 from storage.models import Employee
 
+T = TypeVar("T")
 REFUSALS = (ReviewConflict, ReviewNotFound, PermissionDenied, ReviewValidationError)
+NOTICE_TITLE = "review.notice.title"  # the title of a refusal told in a modal of its own
 
 HR_ACTIONS = frozenset(
     {
@@ -58,3 +64,23 @@ def refusal_for(
         except (PermissionDenied, ReviewNotFound):
             pass  # a stranger: not a word about whose review it is
     return refusal(tr, error)
+
+
+def explain(tr: Translator, error: Exception) -> str | None:
+    """For `toolkit.act`: a review's refusal in words; any other error is a bug, not ours."""
+    return refusal(tr, error) if isinstance(error, REFUSALS) else None
+
+
+def told(work: Callable[[Actor], T], review_id: int | None) -> Callable[[Actor], T]:
+    """`work` for `toolkit.act`, a refused click put in `refusal_for`'s words: whose step it
+    is and what the clicker's own part is, for someone who is part of review `review_id`."""
+
+    def refused_in_words(actor: Actor) -> T:
+        try:
+            return work(actor)
+        except REFUSALS as error:
+            actor.session.rollback()
+            text = refusal_for(actor.session, actor.employee, actor.tr, error, review_id)
+            raise Refused(text) from error
+
+    return refused_in_words

@@ -8,16 +8,12 @@ click, a stale message or a stranger gets an explanation, and nothing changes.
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
-import bot.blocks.review_home  # noqa: F401  (registers the App Home section)
 from bot.blocks.payload import action_value, db_id, pointer
 from bot.blocks.review import (
     ACKNOWLEDGE,
@@ -29,44 +25,44 @@ from bot.blocks.review import (
 )
 from bot.blocks.review_cycle import cycle_modal
 from bot.blocks.review_home import OPEN_CYCLE, review_list
-from bot.blocks.review_inputs import notice_modal
 from bot.blocks.review_modals import discuss_modal, manager_modal, self_modal
 from bot.blocks.review_steps import step_modal
 from bot.blocks.text import escape
-from bot.i18n import Translator
+from bot.i18n import translators
 from bot.org.directory import employee_by_slack_id
 from bot.permissions import Action, PermissionDenied, can
 from bot.review import (
     ReviewAction,
     ReviewNotFound,
-    acknowledge_review,
-    approve_review,
     check,
     close_cycle,
+    decide,
     gather,
     open_review_of,
     reassign_manager,
     reopen_self_review,
     team_options,
 )
+from bot.review.home import load_review_home
 from bot.review.turns import Step, turn_in, turn_of
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.review import modals as review_modals
-from handlers.review.refusals import REFUSALS, refusal, refusal_for
+from handlers.review.modals import people_of, saved_time
+from handlers.review.refusals import NOTICE_TITLE, REFUSALS, refusal, told
 from handlers.toolkit import (
-    acting_employee,
+    Actor,
+    act,
     modal_of,
     open_view,
     publish_homes,
+    services_of,
     show_view,
-    tell_in_place,
+    team_of,
+    tell,
 )
 from storage.models import Employee
 
-log = logging.getLogger(__name__)
 _MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?(?P<raw>[UW][A-Z0-9]+)$")
-Work = Callable[[Session, Employee, Translator], str | None]
 
 
 # --------------------------------------------------------------------------- the command
@@ -94,7 +90,7 @@ def review_command(req: CommandRequest) -> None:
     verb = req.args[0].lower() if req.args else ""
     now = req.services.clock.now()
     if verb in ("", "list", "daftar"):
-        req.ack(**review_list(req.session, req.tr, req.employee, now))
+        req.ack(**review_list(req.tr, load_review_home(req.session, req.employee, now), now))
         return
     if verb in HR_VERBS and not can(req.employee, HR_VERBS[verb]):
         req.ack(response_type="ephemeral", text=req.tr("review.error.hr_only"))
@@ -142,7 +138,7 @@ def _review_id(req: CommandRequest, token: str) -> int | str:
 def _hr_verb(req: CommandRequest, verb: str) -> str:
     """`close`, `reopen` or `reassign`, for someone whose role allows it (checked above)."""
     tr, now, actor = req.tr, req.services.clock.now(), req.employee
-    tr_for = req.services.translator_for
+    tr_for = translators(req.services.settings.default_locale)
     if len(req.args) < 2 or verb not in HR_VERBS:
         return tr("review.cmd.usage")
     if verb in ("close", "tutup"):
@@ -171,163 +167,141 @@ def _hr_verb(req: CommandRequest, verb: str) -> str:
 # --------------------------------------------------------------------------- buttons
 
 
+# The buttons that open a form, and the one-click steps, each with the action it asks for.
+FORMS = {
+    WRITE_SELF: ReviewAction.WRITE_SELF,
+    WRITE_MANAGER: ReviewAction.WRITE_MANAGER,
+    DISCUSS: ReviewAction.ASK_TO_DISCUSS,
+}
+DECISIONS = {APPROVE: ReviewAction.APPROVE, ACKNOWLEDGE: ReviewAction.ACKNOWLEDGE}
+
+
+def open_form(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    """Write self-review / Write manager review / Ask to discuss: check, then the modal
+    (in place of the *Next step* modal when clicked in it)."""
+    ack()
+    kind = FORMS[action["action_id"]]
+    found = pointer(action_value(action))
+
+    def work(actor: Actor) -> dict[str, Any]:
+        if found is None:
+            raise ReviewNotFound(action_value(action))
+        review = check(actor.session, actor.employee, found[0], kind, found[1])
+        if kind is ReviewAction.ASK_TO_DISCUSS:
+            return discuss_modal(actor.tr, review)
+        evidence = gather(actor.session, review)
+        if kind is ReviewAction.WRITE_SELF:
+            return self_modal(actor.tr, review, evidence, saved_time(actor, review))
+        return manager_modal(actor.tr, review, evidence)
+
+    outcome = act(services_of(context), body, context, told(work, found[0] if found else None))
+    if outcome.refusal:
+        tell(client, body, respond, outcome.tr, outcome.refusal, title_key=NOTICE_TITLE)
+    elif outcome.value is not None:
+        show_view(client, body, outcome.value)
+
+
+def approve_or_acknowledge(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    """Approve (manager) and Acknowledge (employee): one click, no modal. Clicked in the
+    *Next step* modal, the modal then says what happened and what comes next."""
+    ack()
+    services = services_of(context)
+    kind = DECISIONS[action["action_id"]]
+    found = pointer(action_value(action))
+
+    def work(actor: Actor) -> tuple[set[str], dict[str, Any]]:
+        if found is None:
+            raise ReviewNotFound(action_value(action))
+        review = decide(
+            actor.session,
+            actor.employee,
+            found[0],
+            kind,
+            version=found[1],
+            now=actor.now,
+            tr_for=translators(services.settings.default_locale),
+        )
+        done = actor.tr(f"review.done.{kind}", employee=f"<@{review.employee.slack_id}>")
+        return people_of(review), step_modal(actor.tr, turn_in(actor.employee, review), done)
+
+    outcome = act(services, body, context, told(work, found[0] if found else None))
+    if outcome.refusal:
+        tell(client, body, respond, outcome.tr, outcome.refusal, title_key=NOTICE_TITLE)
+    if outcome.value is None:
+        return
+    people, view = outcome.value
+    if modal_of(body) is not None:
+        show_view(client, body, view)
+    publish_homes(services, client, team_of(body, context), people)
+
+
+def next_step(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
+) -> None:
+    """The conversation's one button: the manager's review to write goes straight to its
+    modal; every other step opens the clicker's own part (bot/blocks/review_steps.py)."""
+    ack()
+    found = pointer(action_value(action))
+
+    def work(actor: Actor) -> dict[str, Any]:
+        if found is None:
+            raise ReviewNotFound(action_value(action))
+        turn = turn_of(actor.session, actor.employee, found[0])
+        if turn.step is Step.WRITE_MANAGER:
+            review = check(
+                actor.session, actor.employee, turn.review.id, ReviewAction.WRITE_MANAGER
+            )
+            return manager_modal(actor.tr, review, gather(actor.session, review))
+        return step_modal(actor.tr, turn)
+
+    outcome = act(services_of(context), body, context, told(work, None))
+    if outcome.refusal:
+        tell(client, body, respond, outcome.tr, outcome.refusal, title_key=NOTICE_TITLE)
+    elif outcome.value is not None:
+        show_view(client, body, outcome.value)
+
+
+def new_cycle(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+) -> None:
+    """HR's *New review cycle* on the App Home."""
+    ack()
+
+    def work(actor: Actor) -> dict[str, Any]:
+        if not can(actor.employee, Action.OPEN_REVIEW_CYCLE):
+            raise PermissionDenied(Action.OPEN_REVIEW_CYCLE)
+        return cycle_modal(actor.tr, team_options(actor.session, actor.employee.team_id))
+
+    outcome = act(services_of(context), body, context, told(work, None))
+    if outcome.refusal:
+        tell(client, body, respond, outcome.tr, outcome.refusal, title_key=NOTICE_TITLE)
+    elif outcome.value is not None:
+        open_view(client, body["trigger_id"], outcome.value)
+
+
 def register(app: App, services: Services) -> None:
-    def in_session(
-        body: dict[str, Any], context: BoltContext, work: Work, review_id: int | None = None
-    ) -> tuple[str | None, Translator]:
-        """Run `work` for the acting person; a refusal becomes the text to show them."""
-        tr = services.translator_for(None)
-        with services.db.session() as session:
-            actor = acting_employee(session, services, str(context.team_id), body["user"]["id"])
-            if actor is None or not actor.active:
-                return tr("error.unknown_user") if actor is None else tr("error.inactive"), tr
-            tr = services.translator_for(actor)
-            try:
-                return work(session, actor, tr), tr
-            except REFUSALS as error:
-                session.rollback()
-                return refusal_for(session, actor, tr, error, review_id), tr
-
-    def tell(
-        client: WebClient, body: dict[str, Any], respond: Respond, text: str, tr: Translator
-    ) -> None:
-        tell_in_place(client, body, respond, text, notice_modal(tr, text))
-
-    def open_modal(kind: ReviewAction) -> Callable[..., None]:
-        """Write self-review / Write manager review / Ask to discuss: check, then the modal
-        (in place of the *Next step* modal when clicked in it)."""
-
-        def handler(
-            ack: Ack,
-            body: dict[str, Any],
-            action: dict[str, Any],
-            client: WebClient,
-            respond: Respond,
-            context: BoltContext,
-        ) -> None:
-            ack()
-            views: list[dict[str, Any]] = []
-            found = pointer(action_value(action))
-
-            def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-                if found is None:
-                    raise ReviewNotFound(action_value(action))
-                review = check(session, actor, found[0], kind, found[1])
-                if kind is ReviewAction.ASK_TO_DISCUSS:
-                    views.append(discuss_modal(tr, review))
-                    return None
-                evidence = gather(session, review)
-                if kind is ReviewAction.WRITE_SELF:
-                    saved = review_modals.saved_time(services, actor, review)
-                    views.append(self_modal(tr, review, evidence, saved))
-                else:
-                    views.append(manager_modal(tr, review, evidence))
-                return None
-
-            answer, tr = in_session(body, context, work, found[0] if found else None)
-            if answer:
-                tell(client, body, respond, answer, tr)
-            elif views:
-                show_view(client, body, views[0])
-
-        return handler
-
-    def decide(kind: ReviewAction) -> Callable[..., None]:
-        """Approve (manager) and Acknowledge (employee): one click, no modal. Clicked in the
-        *Next step* modal, the modal then says what happened and what comes next."""
-
-        def handler(
-            ack: Ack,
-            body: dict[str, Any],
-            action: dict[str, Any],
-            client: WebClient,
-            respond: Respond,
-            context: BoltContext,
-        ) -> None:
-            ack()
-            people: set[str] = set()
-            views: list[dict[str, Any]] = []
-            found = pointer(action_value(action))
-
-            def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-                if found is None:
-                    raise ReviewNotFound(action_value(action))
-                step = approve_review if kind is ReviewAction.APPROVE else acknowledge_review
-                review = step(
-                    session,
-                    actor,
-                    found[0],
-                    version=found[1],
-                    now=services.clock.now(),
-                    tr_for=services.translator_for,
-                )
-                people.update(review_modals.people_of(review))
-                done = tr(f"review.done.{kind}", employee=f"<@{review.employee.slack_id}>")
-                views.append(step_modal(tr, turn_in(actor, review), done))
-                return None
-
-            answer, tr = in_session(body, context, work, found[0] if found else None)
-            if answer:
-                tell(client, body, respond, answer, tr)
-            elif views and modal_of(body) is not None:
-                show_view(client, body, views[0])
-            publish_homes(services, client, str(context.team_id), people)
-
-        return handler
-
-    def next_step(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: WebClient,
-        respond: Respond,
-        context: BoltContext,
-    ) -> None:
-        """The conversation's one button: the manager's review to write goes straight to its
-        modal; every other step opens the clicker's own part (bot/blocks/review_steps.py)."""
-        ack()
-        views: list[dict[str, Any]] = []
-        found = pointer(action_value(action))
-
-        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-            if found is None:
-                raise ReviewNotFound(action_value(action))
-            turn = turn_of(session, actor, found[0])
-            if turn.step is Step.WRITE_MANAGER:
-                review = check(session, actor, turn.review.id, ReviewAction.WRITE_MANAGER)
-                views.append(manager_modal(tr, review, gather(session, review)))
-            else:
-                views.append(step_modal(tr, turn))
-            return None
-
-        answer, tr = in_session(body, context, work)
-        if answer:
-            tell(client, body, respond, answer, tr)
-        elif views:
-            show_view(client, body, views[0])
-
-    def new_cycle(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
-    ) -> None:
-        ack()
-        views: list[dict[str, Any]] = []
-
-        def work(session: Session, actor: Employee, tr: Translator) -> str | None:
-            if not can(actor, Action.OPEN_REVIEW_CYCLE):
-                raise PermissionDenied(Action.OPEN_REVIEW_CYCLE)
-            views.append(cycle_modal(tr, team_options(session, actor.team_id)))
-            return None
-
-        answer, tr = in_session(body, context, work)
-        if answer:
-            tell(client, body, respond, answer, tr)
-        elif views:
-            open_view(client, body["trigger_id"], views[0])
-
-    app.action(WRITE_SELF)(open_modal(ReviewAction.WRITE_SELF))
-    app.action(WRITE_MANAGER)(open_modal(ReviewAction.WRITE_MANAGER))
-    app.action(DISCUSS)(open_modal(ReviewAction.ASK_TO_DISCUSS))
-    app.action(APPROVE)(decide(ReviewAction.APPROVE))
-    app.action(ACKNOWLEDGE)(decide(ReviewAction.ACKNOWLEDGE))
+    for action_id in FORMS:
+        app.action(action_id)(open_form)
+    for action_id in DECISIONS:
+        app.action(action_id)(approve_or_acknowledge)
     app.action(NEXT_STEP)(next_step)
     app.action(OPEN_CYCLE)(new_cycle)

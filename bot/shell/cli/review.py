@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.i18n import t
+from bot.i18n import t, translators
 from bot.review import (
     CycleInput,
     ReviewConflict,
@@ -27,7 +27,6 @@ from bot.review import (
 )
 from bot.review.cycles import CLI_ACTOR
 from bot.review.forms import default_competencies, default_questions
-from bot.review.notify import translators
 from bot.shell.cli.common import CliError, open_database, services_for, workspace_of
 from storage.models import Team
 from storage.reviews import Review
