@@ -47,6 +47,7 @@ __all__ = [
     "answer_errors",
     "modal_of",
     "open_view",
+    "opened_view",
     "provide_services",
     "publish_homes",
     "request_of",
@@ -208,12 +209,19 @@ def tell(
 
 def open_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> bool:
     """views.open with a trigger id that lives 3 seconds; False when Slack refused it."""
+    return opened_view(client, trigger_id, view) is not None
+
+
+def opened_view(client: WebClient, trigger_id: str, view: dict[str, Any]) -> dict[str, Any] | None:
+    """views.open; the view as Slack opened it (its `id` lets a listener replace it after a
+    slow look-up), {} when Slack did not say, None when Slack refused."""
     try:
-        client.views_open(trigger_id=trigger_id, view=view)
+        response = client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as error:
         log.warning("views.open failed: %s", error.response.get("error"))
-        return False
-    return True
+        return None
+    opened = response.get("view")
+    return dict(opened) if isinstance(opened, dict) else {}
 
 
 def tell_clicker(

@@ -97,7 +97,6 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
         "monitoring_modals.schedule_modal": lambda tr: monitoring_modals.schedule_modal(
             tr, spec, team_id=org.sales.id, team_name="Sales", escalation_days=3
         ),
-        "nominations.notice_modal": lambda tr: nominations.notice_modal(tr, "Done."),
         "nominations.nominate_modal": lambda tr: nominations.nominate_modal(
             tr, review.id, org.eko, "2026 year-end review", [("spot_award", "Spot award")]
         ),
@@ -136,7 +135,6 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
         "reward_modals.give_modal": lambda tr: reward_modals.give_modal(
             tr, values, source="command", channel=None, left_today=3
         ),
-        "reward_modals.message_modal": lambda tr: reward_modals.message_modal(tr, "Sent."),
         "reward_modals.settings_modal": lambda tr: reward_modals.settings_modal(
             tr, recognition, "teamwork | Teamwork | Kerja sama", values, "bonus | Bonus | Bonus"
         ),

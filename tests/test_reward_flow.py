@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.blocks.modals import NOTICE_CALLBACK
 from bot.clock import FixedClock
 from bot.reward.settings import recognition_settings
 from bot.reward.values import active_values
@@ -243,7 +244,7 @@ def test_shortcut_refuses_bots_and_own_messages(
 ) -> None:
     app.slack.interaction(message_action(fake_slack, "UBUDI", message))
     view = opened(fake_slack)
-    assert "callback_id" not in view or view["callback_id"] == ""
+    assert view["callback_id"] == NOTICE_CALLBACK and not view.get("submit")  # no form
     assert expected in block_texts(view["blocks"])
     assert kudos_rows(db) == []
 

@@ -11,10 +11,10 @@ cycle's blocks (bot/blocks/review.py imports the Nominate button from here).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.blocks.modals import modal
 from bot.blocks.reward import quote
 from bot.blocks.text import button, context, escape, header, plain, section, truncate
 from bot.i18n import Translator
@@ -27,7 +27,7 @@ DECLINE = "nomination_decline"
 ANNOUNCE = "nomination_announce"
 NOMINATE_MODAL = "nomination_submit"
 DECIDE_MODAL = "nomination_decide"
-NOTICE_MODAL = "nomination_notice"
+NOMINATE_TITLE = "nominations.modal.title"  # also the title of the notice answering a nomination
 
 VALUE = "value"  # the action_id of every input, so state reads as values[block_id]["value"]
 TYPE_BLOCK = "nomination_type"
@@ -74,36 +74,6 @@ def nominate_actions(tr: Translator, review_id: int) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------- modals
-
-
-def _modal(
-    tr: Translator,
-    callback: str,
-    title: str,
-    blocks: list[dict[str, Any]],
-    *,
-    submit: str | None = None,
-    metadata: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "callback_id": callback,
-        "title": plain(tr(title), 24),
-        "close": plain(tr("nominations.modal.cancel" if submit else "nominations.modal.close"), 24),
-        "blocks": blocks[:100],
-    }
-    if submit:
-        view["submit"] = plain(tr(submit), 24)
-    if metadata is not None:
-        view["private_metadata"] = json.dumps(metadata, separators=(",", ":"))
-    return view
-
-
-def notice_modal(
-    tr: Translator, text: str, title: str = "nominations.modal.title"
-) -> dict[str, Any]:
-    """A result or a refusal, titled with what the person was doing (nominating, deciding)."""
-    return _modal(tr, NOTICE_MODAL, title, [section(truncate(text, 3000))])
 
 
 def _text_input(block_id: str, label_text: str, hint: str, *, optional: bool) -> dict[str, Any]:
@@ -159,12 +129,12 @@ def nominate_modal(
         )
         blocks.append(context(tr("nominations.modal.existing", nominations=lines)))
     blocks.append(context(tr("nominations.modal.privacy", employee=mention(employee))))
-    return _modal(
+    return modal(
         tr,
-        NOMINATE_MODAL,
-        "nominations.modal.title",
+        NOMINATE_TITLE,
         blocks,
-        submit="nominations.modal.submit",
+        callback_id=NOMINATE_MODAL,
+        submit_key="nominations.modal.submit",
         metadata={"r": review_id},
     )
 
@@ -189,12 +159,12 @@ def decide_modal(
             optional=approve,
         ),
     ]
-    return _modal(
+    return modal(
         tr,
-        DECIDE_MODAL,
         f"nominations.decide.{verb}_title",
         blocks,
-        submit=f"nominations.decide.{verb}_submit",
+        callback_id=DECIDE_MODAL,
+        submit_key=f"nominations.decide.{verb}_submit",
         metadata={"n": nomination.id, "v": nomination.version, "a": approve},
     )
 

@@ -1,4 +1,5 @@
-"""Modals of the reward cycle: giving kudos, the outcome, and the recognition settings.
+"""Modals of the reward cycle: giving kudos and the recognition settings (their outcome is the
+shared notice modal, bot/blocks/modals.py).
 
 Block and action ids are constants here because the handlers read the submitted state by them
 and map the core's error fields back to them (`response_action: errors`).
@@ -6,12 +7,12 @@ and map the core's error fields back to them (`response_action: errors`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.blocks.modals import modal
 from bot.blocks.reward import quote, safe_label
-from bot.blocks.text import context, plain, section, truncate
+from bot.blocks.text import context, plain, section
 from bot.i18n import Translator
 from bot.reward.kudos import MAX_MESSAGE, MAX_RECIPIENTS
 from bot.reward.settings import MAX_DAILY_CAP, RecognitionSettings
@@ -20,6 +21,9 @@ from storage.kudos import CompanyValue
 
 GIVE_CALLBACK = "reward_give"
 SETTINGS_CALLBACK = "reward_settings"
+# What the person was doing, also the title of the notice that answers them.
+GIVE_TITLE = "reward.modal.title"
+SETTINGS_TITLE = "reward.settings.title"
 
 RECIPIENTS_BLOCK, RECIPIENTS_ACTION = "kudos_recipients", "recipients"
 VALUE_BLOCK, VALUE_ACTION = "kudos_value", "value"
@@ -40,30 +44,6 @@ SETTINGS_FIELDS = {
 }
 ABOUT_LIMIT = 300
 OPTION_LIMIT = 75
-
-
-def _modal(
-    tr: Translator,
-    title_key: str,
-    blocks: list[dict[str, Any]],
-    *,
-    callback_id: str | None = None,
-    submit_key: str | None = None,
-    metadata: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "title": plain(tr(title_key), 24),
-        "close": plain(tr("reward.modal.close" if submit_key else "reward.modal.done"), 24),
-        "blocks": blocks,
-    }
-    if callback_id is not None:
-        view["callback_id"] = callback_id
-    if submit_key is not None:
-        view["submit"] = plain(tr(submit_key), 24)
-    if metadata is not None:
-        view["private_metadata"] = json.dumps(metadata)
-    return view
 
 
 def _option(value: CompanyValue, locale: str) -> dict[str, Any]:
@@ -145,9 +125,9 @@ def give_modal(
         else tr("reward.modal.no_channel_note")
     )
     blocks.append(context(where, tr("reward.usage.left", count=left_today)))
-    return _modal(
+    return modal(
         tr,
-        "reward.modal.title",
+        GIVE_TITLE,
         blocks,
         callback_id=GIVE_CALLBACK,
         submit_key="reward.modal.submit",
@@ -155,24 +135,16 @@ def give_modal(
     )
 
 
-def message_modal(
-    tr: Translator, text: str, title_key: str = "reward.modal.title"
-) -> dict[str, Any]:
-    """A modal that only tells something (kudos sent, settings saved, a refusal), titled with
-    what the person was doing: giving kudos by default, the settings when they saved those."""
-    return _modal(tr, title_key, [section(truncate(text, 3000))])
-
-
-def _types_input(tr: Translator, text: str) -> dict[str, Any]:
-    """The reward types of nominations, one `key | English | Indonesia` line each."""
+def _lines_input(block_id: str, action_id: str, label: str, hint: str, text: str) -> dict[str, Any]:
+    """A list an admin edits one line at a time (company values, reward types)."""
     return {
         "type": "input",
-        "block_id": TYPES_BLOCK,
-        "label": plain(tr("nominations.settings.types")),
-        "hint": plain(tr("nominations.settings.types_hint")),
+        "block_id": block_id,
+        "label": plain(label),
+        "hint": plain(hint),
         "element": {
             "type": "plain_text_input",
-            "action_id": TYPES_ACTION,
+            "action_id": action_id,
             "multiline": True,
             "max_length": 3000,
             "initial_value": text[:3000],
@@ -233,26 +205,28 @@ def settings_modal(
             "label": plain(tr("reward.settings.monthly")),
             "element": monthly,
         },
-        {
-            "type": "input",
-            "block_id": VALUES_BLOCK,
-            "label": plain(tr("reward.settings.values")),
-            "hint": plain(tr("reward.settings.values_hint")),
-            "element": {
-                "type": "plain_text_input",
-                "action_id": VALUES_ACTION,
-                "multiline": True,
-                "max_length": 3000,
-                "initial_value": values_text[:3000],
-            },
-        },
+        _lines_input(
+            VALUES_BLOCK,
+            VALUES_ACTION,
+            tr("reward.settings.values"),
+            tr("reward.settings.values_hint"),
+            values_text,
+        ),
         context(tr("reward.settings.values_now", values=current)),
     ]
-    if types_text is not None:
-        blocks.append(_types_input(tr, types_text))
-    return _modal(
+    if types_text is not None:  # the reward types of nominations, `key | English | Indonesia`
+        blocks.append(
+            _lines_input(
+                TYPES_BLOCK,
+                TYPES_ACTION,
+                tr("nominations.settings.types"),
+                tr("nominations.settings.types_hint"),
+                types_text,
+            )
+        )
+    return modal(
         tr,
-        "reward.settings.title",
+        SETTINGS_TITLE,
         blocks,
         callback_id=SETTINGS_CALLBACK,
         submit_key="reward.settings.submit",

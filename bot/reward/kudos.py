@@ -9,7 +9,6 @@ read functions need no actor; callers that show them in private places check the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, time
 
@@ -23,11 +22,11 @@ from bot.reward.errors import KudosRejected
 from bot.reward.notify import announce_kudos
 from bot.reward.settings import FALLBACK_LOCALE, FALLBACK_TZ, recognition_settings
 from bot.reward.values import active_values, find_value
+from bot.sanitize import clean_text
 from storage.kudos import CompanyValue, Kudos, KudosRecipient, KudosSource
 from storage.models import Employee
 
 MAX_MESSAGE = 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 MAX_RECIPIENTS = 10
 # Slack's own users: never people, whatever the directory says.
 SLACK_SYSTEM_USERS = frozenset({"USLACKBOT"})
@@ -118,8 +117,8 @@ def give_kudos(
 
 def clean_message(message: str) -> str:
     """Trimmed, with control characters removed (PostgreSQL refuses NUL in text, and no
-    person means to send a bell); newlines and tabs stay."""
-    return _CONTROL.sub("", message.replace("\r\n", "\n")).strip()
+    person means to send a bell); newlines and tabs stay, a stray carriage return does not."""
+    return clean_text(message).replace("\r", "")
 
 
 def _check_recipients(giver: Employee, recipients: Sequence[Employee]) -> list[Employee]:

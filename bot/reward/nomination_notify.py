@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import nominations as blocks
-from bot.i18n import Translator, resolve_locale
+from bot.i18n import Translator, TranslatorFor, translators
 from bot.org.channels import reroute_marker
-from bot.outbox import enqueue
+from bot.outbox import enqueue, post_message
 from bot.reward.notify import working_moment
 from bot.reward.reward_types import reward_types, type_name
 from bot.reward.settings import FALLBACK_LOCALE, FALLBACK_TZ
@@ -38,8 +38,10 @@ class Audience:
     locale: str = FALLBACK_LOCALE
     tz: str = FALLBACK_TZ
 
-    def tr(self, person: Employee | None) -> Translator:
-        return Translator(resolve_locale(person.locale if person else None, self.locale))
+    @property
+    def tr_for(self) -> TranslatorFor:
+        """Each recipient's language, else the organisation's."""
+        return translators(self.locale)
 
 
 def hr_key(nomination_id: int, hr_id: int | None = None) -> str:
@@ -53,26 +55,6 @@ def manager_key(nomination_id: int) -> str:
 
 def employee_key(nomination_id: int) -> str:
     return f"nomination:{nomination_id}:employee"
-
-
-def _post(
-    session: Session,
-    nomination: Nomination,
-    key: str,
-    message: dict[str, Any],
-    now: datetime,
-    not_before: datetime | None = None,
-    **where: Any,
-) -> None:
-    enqueue(
-        session,
-        team_id=nomination.team_id,
-        key=key,
-        method="chat.postMessage",
-        payload={**message, **where},
-        now=now,
-        not_before=not_before,
-    )
 
 
 def _update(
@@ -111,25 +93,23 @@ def nominated(
         tr = Translator(audience.locale)
         message = blocks.hr_message(tr, nomination, name(tr), _cycle(nomination))
         fallback = reroute_marker("hr", locale=audience.locale, tz=audience.tz)
-        _post(
+        post_message(
             session,
-            nomination,
-            hr_key(nomination.id),
-            message,
-            now,
+            team_id=nomination.team_id,
+            key=hr_key(nomination.id),
+            message={**message, **fallback},
+            now=now,
             channel=audience.hr_channel,
-            **fallback,
         )
         return
     for person in deciders:
-        tr = audience.tr(person)
-        message = blocks.hr_message(tr, nomination, name(tr), _cycle(nomination))
-        _post(
+        tr = audience.tr_for(person)
+        post_message(
             session,
-            nomination,
-            hr_key(nomination.id, person.id),
-            message,
-            now,
+            team_id=nomination.team_id,
+            key=hr_key(nomination.id, person.id),
+            message=blocks.hr_message(tr, nomination, name(tr), _cycle(nomination)),
+            now=now,
             channel=person.slack_id,
         )
 
@@ -153,7 +133,7 @@ def _hr_roots(
             roots.append((key, Translator(audience.locale)))
         elif rest[:1] == ":" and rest[1:].isdigit():
             person = session.get(Employee, int(rest[1:]))
-            roots.append((key, audience.tr(person)))
+            roots.append((key, audience.tr_for(person) if person else Translator(audience.locale)))
     return roots
 
 
@@ -169,22 +149,23 @@ def decided(session: Session, nomination: Nomination, audience: Audience, now: d
             blocks.hr_message(tr, nomination, name(tr), _cycle(nomination)),
             now,
         )
-        _post(
+        post_message(
             session,
-            nomination,
-            f"{key}:decision",
-            blocks.decision_reply(tr, nomination),
-            now,
-            _thread_of=key,
+            team_id=nomination.team_id,
+            key=f"{key}:decision",
+            message=blocks.decision_reply(tr, nomination),
+            now=now,
+            thread_of=key,
         )
-    tr = audience.tr(nomination.manager)
-    _post(
+    manager = nomination.manager
+    tr = audience.tr_for(manager)
+    post_message(
         session,
-        nomination,
-        manager_key(nomination.id),
-        blocks.manager_message(tr, nomination, name(tr)),
-        now,
-        channel=nomination.manager.slack_id,
+        team_id=nomination.team_id,
+        key=manager_key(nomination.id),
+        message=blocks.manager_message(tr, nomination, name(tr)),
+        now=now,
+        channel=manager.slack_id,
     )
 
 
@@ -193,17 +174,17 @@ def announced(session: Session, nomination: Nomination, audience: Audience, now:
     line in HR's threads so HR knows the employee has been told."""
     name = _labels(session, nomination)
     employee = nomination.employee
-    tr = audience.tr(employee)
-    _post(
+    tr = audience.tr_for(employee)
+    post_message(
         session,
-        nomination,
-        employee_key(nomination.id),
-        blocks.employee_message(tr, nomination, name(tr)),
-        now,
-        working_moment(employee.tz, audience.tz, now),
+        team_id=nomination.team_id,
+        key=employee_key(nomination.id),
+        message=blocks.employee_message(tr, nomination, name(tr)),
+        now=now,
         channel=employee.slack_id,
+        not_before=working_moment(employee.tz, audience.tz, now),
     )
-    tr = audience.tr(nomination.manager)
+    tr = audience.tr_for(nomination.manager)
     _update(
         session,
         nomination,
@@ -212,11 +193,11 @@ def announced(session: Session, nomination: Nomination, audience: Audience, now:
         now,
     )
     for key, tr in _hr_roots(session, nomination, audience):
-        _post(
+        post_message(
             session,
-            nomination,
-            f"{key}:announced",
-            blocks.announced_reply(tr, nomination),
-            now,
-            _thread_of=key,
+            team_id=nomination.team_id,
+            key=f"{key}:announced",
+            message=blocks.announced_reply(tr, nomination),
+            now=now,
+            thread_of=key,
         )

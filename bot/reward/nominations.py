@@ -15,7 +15,6 @@ caller's transaction. Refusals raise NominationRejected (or PermissionDenied) be
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +28,7 @@ from bot.reward import nomination_notify as notify
 from bot.reward.errors import NominationRejected
 from bot.reward.nomination_notify import Audience
 from bot.reward.reward_types import RewardType, find_type, reward_types
+from bot.sanitize import strip_control
 from storage.models import Employee, Role
 from storage.nominations import Nomination, NominationStatus
 from storage.reviews import Review, ReviewStatus
@@ -50,14 +50,13 @@ __all__ = [
 ]
 
 MAX_TEXT = 2000  # justification and reason
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DONE = (ReviewStatus.APPROVED.value, ReviewStatus.ACKNOWLEDGED.value)
 STATE = "nomination"  # the error field for "not now / not you", as opposed to a form field
 
 
 def _clean(text: str | None) -> str:
     """Trimmed, without control characters (PostgreSQL refuses NUL); newlines stay."""
-    return _CONTROL.sub("", text or "").strip()
+    return strip_control(text or "").strip()
 
 
 def _refuse(key: str, **values: object) -> NominationRejected:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.reward import kudos_dm, kudos_post
 from bot.clock import zone_of
-from bot.i18n import Translator, resolve_locale
+from bot.i18n import Translator, translators
 from bot.org.channels import reroute_marker
-from bot.outbox import enqueue
+from bot.outbox import post_message
 from storage.kudos import Kudos
 
 
@@ -56,31 +56,28 @@ def announce_kudos(
 ) -> None:
     """The channel post in the organisation's language, each DM in its recipient's."""
     if channel:
-        payload = {
-            "channel": channel,
-            **kudos_post(Translator(org_locale), kudos),
-            # refused by the channel (private and Kinerja not invited, archived): HR is told
-            # what to do; the recipients still get their DMs below
-            **reroute_marker("kudos", locale=org_locale, tz=org_tz),
-        }
-        enqueue(
+        post_message(
             session,
             team_id=kudos.team_id,
             key=channel_key(kudos.id),
-            method="chat.postMessage",
-            payload=payload,
+            message={
+                **kudos_post(Translator(org_locale), kudos),
+                # refused by the channel (private and Kinerja not invited, archived): HR is
+                # told what to do; the recipients still get their DMs below
+                **reroute_marker("kudos", locale=org_locale, tz=org_tz),
+            },
             now=now,
+            channel=channel,
         )
+    tr_for = translators(org_locale)
     for recipient in kudos.recipients:
         person = recipient.employee
-        tr = Translator(resolve_locale(person.locale, org_locale))
-        payload = {"channel": person.slack_id, **kudos_dm(tr, kudos, person.id)}
-        enqueue(
+        post_message(
             session,
             team_id=kudos.team_id,
             key=dm_key(kudos.id, person.id),
-            method="chat.postMessage",
-            payload=payload,
+            message=kudos_dm(tr_for(person), kudos, person.id),
             now=now,
+            channel=person.slack_id,
             not_before=working_moment(person.tz, org_tz, now),
         )

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.org.settings import get_setting, set_setting
 from bot.permissions import Action, require
 from bot.reward.errors import SettingsRejected
+from bot.sanitize import strip_control
 from storage.models import Employee
 
 TYPES_KEY = "reward.types"
@@ -86,7 +87,7 @@ def parse_types_text(text: str) -> list[RewardType]:
     """Read the admin's lines; the first bad line is reported with its number."""
     types: list[RewardType] = []
     seen: set[str] = set()
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    text = strip_control(text)
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:

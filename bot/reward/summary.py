@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.reward import summary_message
 from bot.clock import zone_of
-from bot.i18n import Translator, resolve_locale
+from bot.i18n import Translator, translators
 from bot.org.channels import hr_people, reroute_marker, warn_unreachable
 from bot.org.erasure_marks import not_erased
-from bot.outbox import enqueue
+from bot.outbox import post_message
 from bot.reward.kudos import by_value_order
 from bot.reward.settings import FALLBACK_TZ, recognition_settings
 from bot.ticks import TickContext, TickTask, claim_run
@@ -150,28 +150,28 @@ def kudos_monthly_summary(ctx: TickContext) -> int:
     key = f"kudos:summary:{month:%Y-%m}"
     if not _channel_usable(ctx, settings.channel):
         # Kinerja cannot post there: HR was told what to do; each of them gets the summary.
+        tr_for = translators(ctx.settings.default_locale)
         for person in hr_people(ctx.session, team_id):
-            tr = Translator(resolve_locale(person.locale, ctx.settings.default_locale))
-            enqueue(
+            post_message(
                 ctx.session,
                 team_id=team_id,
                 key=f"{key}:dm:{person.id}",
-                method="chat.postMessage",
-                payload={"channel": person.slack_id, **_message(tr, summary)},
+                message=_message(tr_for(person), summary),
                 now=ctx.now,
+                channel=person.slack_id,
             )
         return 1
     marker = reroute_marker(
         "recognition", locale=ctx.settings.default_locale, tz=ctx.settings.default_tz
     )
     message = _message(Translator(ctx.settings.default_locale), summary)
-    enqueue(
+    post_message(
         ctx.session,
         team_id=team_id,
         key=key,
-        method="chat.postMessage",
-        payload={"channel": settings.channel, **message, **marker},
+        message={**message, **marker},
         now=ctx.now,
+        channel=settings.channel,
     )
     return 1
 

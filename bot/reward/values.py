@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.reward.errors import SettingsRejected
+from bot.sanitize import strip_control
 from storage.kudos import CompanyValue
 
 MAX_VALUES = 50  # well under static_select's 100 options
@@ -131,7 +132,7 @@ def parse_values_text(text: str) -> list[ValueSpec]:
     """Read the admin's lines; the first bad line is reported with its number."""
     specs: list[ValueSpec] = []
     seen: set[str] = set()
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)  # PostgreSQL refuses NUL
+    text = strip_control(text)  # PostgreSQL refuses NUL
     lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)]
     for number, line in lines:
         if not line:

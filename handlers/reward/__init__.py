@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import App
 
+from bot.blocks.home import HomeContext
 from bot.blocks.reward_home import reward_section
 from bot.permissions import Action
+from bot.reward.home import recognition_home
 from bot.reward.summary import TICK_TASKS
 from bot.slack.services import Services
 from handlers.commands import Subcommand
@@ -16,6 +20,11 @@ from handlers.reward import kudos, nominations
 def listeners(app: App, services: Services) -> None:
     kudos.register(app, services)
     nominations.register(app, services)
+
+
+def home(ctx: HomeContext) -> list[dict[str, Any]]:
+    """The Recognition section: read by the core, then rendered without queries."""
+    return reward_section(ctx.tr, recognition_home(ctx.session, ctx.employee, ctx.now))
 
 
 CYCLE = Cycle(
@@ -32,6 +41,6 @@ CYCLE = Cycle(
         ),
     ),
     listeners=listeners,
-    home=reward_section,
+    home=home,
     tick_tasks=TICK_TASKS,
 )  # fmt: skip

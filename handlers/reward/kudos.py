@@ -1,9 +1,10 @@
 """Recognition in Slack: `/kinerja kudos`, the **Give kudos** message shortcut, the kudos modal
 (from the App Home, the usage answer or a command without text) and the admins' settings modal.
 
-Thin by design: each listener parses the payload, calls bot.reward and renders the answer.
-Modals are opened right after `ack()` (a trigger id lives 3 seconds); a submission is checked
-and saved before its ack, so a refusal lands as an inline error and a success replaces the form.
+Thin by design: each listener parses the payload, calls bot.reward for the acting person
+(`toolkit.act`) and renders the answer. Modals are opened right after `ack()` (a trigger id
+lives 3 seconds); a submission is checked and saved before its ack, so a refusal lands as an
+inline error and a success replaces the form.
 """
 
 from __future__ import annotations
@@ -12,19 +13,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-import bot.blocks.reward_home  # noqa: F401  (registers the App Home section)
+from bot.blocks.modals import notice_modal
 from bot.blocks.payload import element_state, metadata
-from bot.blocks.reward import (
-    GIVE_ACTION,
-    ephemeral,
-    rejection_text,
-    sent_text,
-    usage_message,
-)
+from bot.blocks.reward import GIVE_ACTION, ephemeral, sent_text, usage_message
 from bot.blocks.reward_modals import (
     CAP_ACTION,
     CAP_BLOCK,
@@ -32,6 +28,7 @@ from bot.blocks.reward_modals import (
     CHANNEL_BLOCK,
     GIVE_CALLBACK,
     GIVE_FIELDS,
+    GIVE_TITLE,
     MESSAGE_ACTION,
     MESSAGE_BLOCK,
     MONTHLY_ACTION,
@@ -40,6 +37,7 @@ from bot.blocks.reward_modals import (
     RECIPIENTS_BLOCK,
     SETTINGS_CALLBACK,
     SETTINGS_FIELDS,
+    SETTINGS_TITLE,
     TYPES_ACTION,
     TYPES_BLOCK,
     VALUE_ACTION,
@@ -47,13 +45,12 @@ from bot.blocks.reward_modals import (
     VALUES_ACTION,
     VALUES_BLOCK,
     give_modal,
-    message_modal,
     settings_modal,
 )
 from bot.blocks.text import escape
 from bot.i18n import Translator
 from bot.org.directory import employee_by_slack_id, ensure_employee, is_bot
-from bot.permissions import Action, PermissionDenied, can
+from bot.permissions import Action, PermissionDenied
 from bot.reward.errors import RewardRejected
 from bot.reward.kudos import give_kudos, kudos_left_today, resolve_recipients
 from bot.reward.parse import SETTINGS_WORDS, parse_kudos_command, strip_subcommand
@@ -72,7 +69,16 @@ from bot.reward.settings import (
 from bot.reward.values import active_values, all_values, parse_values_text
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.toolkit import acting_employee, answer_errors
+from handlers.reward.refusals import Refusals
+from handlers.toolkit import (
+    Actor,
+    act,
+    answer_errors,
+    open_view,
+    opened_view,
+    services_of,
+    team_of,
+)
 from storage.kudos import KudosSource
 from storage.models import Employee, Workspace
 
@@ -150,17 +156,6 @@ def _give_view(
     )
 
 
-def _open(services: Services, trigger_id: str, view: dict[str, Any]) -> str | None:
-    """Open a modal; its view id, or None when Slack refused (logged, nothing to undo)."""
-    try:
-        response = services.client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        log.warning("could not open a reward modal: %s", error.response.get("error"))
-        return None
-    opened = response.get("view") or {}
-    return str(opened["id"]) if opened.get("id") else None
-
-
 # ----------------------------------------------------------------------------- the command
 
 
@@ -188,7 +183,7 @@ def kudos_command(req: CommandRequest) -> None:
             recipients=parsed.recipients,
             value_key=parsed.value,
         )
-        _open(services, req.command["trigger_id"], view)
+        open_view(services.client, req.command["trigger_id"], view)
         return
     req.ack()  # directory look-ups may ask Slack: answer through response_url afterwards
     try:
@@ -202,12 +197,9 @@ def kudos_command(req: CommandRequest) -> None:
             KudosSource.COMMAND,
         )
         session.commit()  # saved before the giver is told so
-    except RewardRejected as rejected:
+    except (RewardRejected, PermissionDenied) as refused:
         session.rollback()
-        answer = rejection_text(tr, rejected.key, rejected.values, mrkdwn=True)
-    except PermissionDenied:
-        session.rollback()
-        answer = tr("error.permission")
+        answer = Refusals()(tr, refused) or tr("error.internal")
     except SlackApiError as error:  # the directory could not ask Slack about a recipient
         session.rollback()
         log.warning("kudos not given, Slack failed: %s", error.response.get("error"))
@@ -225,151 +217,16 @@ def kudos_settings_command(req: CommandRequest) -> None:
     values = all_values(req.session, req.employee.team_id)
     types = types_to_text(reward_types(req.session, req.employee.team_id))
     view = settings_modal(req.tr, form.settings, form.values_text, values, types)
-    _open(req.services, req.command["trigger_id"], view)
+    open_view(req.services.client, req.command["trigger_id"], view)
 
 
 # ----------------------------------------------------------------------------- listeners
 
 
-def _team(body: dict[str, Any], context: dict[str, Any]) -> str:
-    team = body.get("team") or {}
-    return str(context.get("team_id") or team.get("id") or body["user"].get("team_id"))
-
-
-def _state(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
-    return element_state(view, block, action)
-
-
 def _text(view: dict[str, Any], block: str, action: str) -> str | None:
     """What was typed, or None when the input is not in the state (not shown)."""
-    value = _state(view, block, action).get("value")
+    value = element_state(view, block, action).get("value")
     return value if isinstance(value, str) else None
-
-
-def _who(
-    session: Session, services: Services, team_id: str, user_id: str
-) -> tuple[Employee | None, Translator, str | None]:
-    """The acting person, their language, and why they cannot act (an i18n key) if so."""
-    employee = acting_employee(session, services, team_id, user_id)
-    tr = services.translator_for(employee)
-    if employee is None:
-        return None, tr, "error.unknown_user"
-    if not employee.active:
-        return employee, tr, "error.inactive"
-    if not can(employee, Action.GIVE_KUDOS):
-        return employee, tr, "error.permission"
-    return employee, tr, None
-
-
-def register(app: App, services: Services) -> None:
-    db = services.db
-
-    def shortcut(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        ack()
-        _on_shortcut(services, body, context)
-
-    def open_give(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        ack()
-        with db.session() as session:
-            giver, tr, refusal = _who(session, services, _team(body, context), body["user"]["id"])
-            if refusal is None and giver is not None:
-                view = _give_view(session, services, giver, tr, KudosSource.MODAL)
-            else:
-                view = message_modal(tr, tr(str(refusal)))
-        _open(services, body["trigger_id"], view)
-
-    def give_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body.get("view") or {}
-        source = _source(view)
-        users = _state(view, RECIPIENTS_BLOCK, RECIPIENTS_ACTION).get("selected_users")
-        slack_ids = [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
-        option = _state(view, VALUE_BLOCK, VALUE_ACTION).get("selected_option")
-        value = option.get("value") if isinstance(option, dict) else None
-        message = _text(view, MESSAGE_BLOCK, MESSAGE_ACTION) or ""
-        _submit(
-            ack,
-            body,
-            context,
-            GIVE_FIELDS,
-            MESSAGE_BLOCK,
-            lambda session, giver: _give(
-                session,
-                services,
-                giver,
-                slack_ids,
-                message,
-                value if isinstance(value, str) else None,
-                source,
-            ),
-            "reward.modal.title",
-        )
-
-    def settings_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body.get("view") or {}
-        picked = _state(view, CHANNEL_BLOCK, CHANNEL_ACTION).get("selected_channel")
-        channel = picked if isinstance(picked, str) else None
-        cap_text = _text(view, CAP_BLOCK, CAP_ACTION)
-        monthly = bool(_state(view, MONTHLY_BLOCK, MONTHLY_ACTION).get("selected_options"))
-        values_text = _text(view, VALUES_BLOCK, VALUES_ACTION)
-        types_text = _text(view, TYPES_BLOCK, TYPES_ACTION)  # None: not shown
-
-        def save(session: Session, actor: Employee) -> str:
-            types = parse_types_text(types_text) if types_text is not None else None
-            update_recognition_settings(
-                session,
-                actor,
-                channel=channel or None,
-                daily_cap=parse_daily_cap(cap_text),
-                monthly_summary=monthly,
-                values=parse_values_text(values_text or ""),
-                now=services.clock.now(),
-            )
-            if types is not None:
-                save_reward_types(session, actor, types, now=services.clock.now())
-            return services.translator_for(actor)("reward.settings.saved")
-
-        _submit(ack, body, context, SETTINGS_FIELDS, VALUES_BLOCK, save, "reward.settings.title")
-
-    def _submit(
-        ack: Ack,
-        body: dict[str, Any],
-        context: dict[str, Any],
-        fields: dict[str, str],
-        fallback_block: str,
-        work: Callable[[Session, Employee], str],
-        title_key: str,
-    ) -> None:
-        """Run `work` in its own transaction; ack with inline errors or the outcome view,
-        titled `title_key` (what was done: kudos given, settings saved)."""
-        tr = services.translator_for(None)
-        done: str | None = None
-        refusal: str | None = None
-        try:
-            with db.session() as session:
-                user_id = body["user"]["id"]
-                actor, tr, refusal = _who(session, services, _team(body, context), user_id)
-                if refusal is None and actor is not None:
-                    done = work(session, actor)
-        except RewardRejected as rejected:
-            text = rejection_text(tr, rejected.key, rejected.values, mrkdwn=False)
-            errors = {fields.get(rejected.field, fallback_block): text}
-            answer_errors(ack, body.get("view"), errors, lambda text: message_modal(tr, text))
-            return
-        except PermissionDenied:
-            refusal = "error.permission"
-        except SlackApiError as error:
-            log.warning("reward form not saved, Slack failed: %s", error.response.get("error"))
-            refusal = "error.internal"
-        if done is None:
-            errors = {fallback_block: tr(refusal or "error.internal")}
-            answer_errors(ack, body.get("view"), errors, lambda text: message_modal(tr, text))
-            return
-        ack(response_action="update", view=message_modal(tr, done, title_key))
-
-    app.shortcut(SHORTCUT_CALLBACK)(shortcut)
-    app.action(GIVE_ACTION)(open_give)
-    app.view(GIVE_CALLBACK)(give_submitted)
-    app.view(SETTINGS_CALLBACK)(settings_submitted)
 
 
 def _source(view: dict[str, Any]) -> KudosSource:
@@ -381,50 +238,160 @@ def _source(view: dict[str, Any]) -> KudosSource:
         return KudosSource.MODAL
 
 
-def _on_shortcut(services: Services, body: dict[str, Any], context: dict[str, Any]) -> None:
+def open_give(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """**Give kudos** (App Home, the usage answer): the form, or why not."""
+    ack()
+    services = services_of(context)
+    outcome = act(
+        services,
+        body,
+        context,
+        lambda actor: _give_view(
+            actor.session, services, actor.employee, actor.tr, KudosSource.MODAL
+        ),
+        action=Action.GIVE_KUDOS,
+    )
+    view = outcome.value or notice_modal(outcome.tr, outcome.refusal or "", GIVE_TITLE)
+    open_view(client, body["trigger_id"], view)
+
+
+def give_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    services = services_of(context)
+    source = _source(view)
+    users = element_state(view, RECIPIENTS_BLOCK, RECIPIENTS_ACTION).get("selected_users")
+    slack_ids = [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
+    option = element_state(view, VALUE_BLOCK, VALUE_ACTION).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    message = _text(view, MESSAGE_BLOCK, MESSAGE_ACTION) or ""
+
+    def give(actor: Actor) -> str:
+        chosen = value if isinstance(value, str) else None
+        employee = actor.employee
+        return _give(actor.session, services, employee, slack_ids, message, chosen, source)
+
+    _submit(ack, body, context, GIVE_FIELDS, MESSAGE_BLOCK, give, GIVE_TITLE)
+
+
+def settings_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    picked = element_state(view, CHANNEL_BLOCK, CHANNEL_ACTION).get("selected_channel")
+    channel = picked if isinstance(picked, str) else None
+    cap_text = _text(view, CAP_BLOCK, CAP_ACTION)
+    monthly = bool(element_state(view, MONTHLY_BLOCK, MONTHLY_ACTION).get("selected_options"))
+    values_text = _text(view, VALUES_BLOCK, VALUES_ACTION)
+    types_text = _text(view, TYPES_BLOCK, TYPES_ACTION)  # None: not shown
+
+    def save(actor: Actor) -> str:
+        types = parse_types_text(types_text) if types_text is not None else None
+        update_recognition_settings(
+            actor.session,
+            actor.employee,
+            channel=channel or None,
+            daily_cap=parse_daily_cap(cap_text),
+            monthly_summary=monthly,
+            values=parse_values_text(values_text or ""),
+            now=actor.now,
+        )
+        if types is not None:
+            save_reward_types(actor.session, actor.employee, types, now=actor.now)
+        return actor.tr("reward.settings.saved")
+
+    _submit(ack, body, context, SETTINGS_FIELDS, VALUES_BLOCK, save, SETTINGS_TITLE)
+
+
+def _submit(
+    ack: Ack,
+    body: dict[str, Any],
+    context: BoltContext,
+    fields: dict[str, str],
+    fallback_block: str,
+    work: Callable[[Actor], str],
+    title_key: str,
+) -> None:
+    """Run `work` for the giver in one transaction; ack with inline errors (on the field at
+    fault, else `fallback_block`) or with the outcome, titled `title_key` (what was done:
+    kudos given, settings saved)."""
+    refusals = Refusals(mrkdwn=False)
+    outcome = act(
+        services_of(context), body, context, work, explain=refusals, action=Action.GIVE_KUDOS
+    )
+    if outcome.refusal is not None:
+        errors = {fields.get(refusals.field or "", fallback_block): outcome.refusal}
+        answer_errors(
+            ack, body.get("view"), errors, lambda text: notice_modal(outcome.tr, text, GIVE_TITLE)
+        )
+        return
+    ack(response_action="update", view=notice_modal(outcome.tr, str(outcome.value), title_key))
+
+
+def give_kudos_shortcut(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     """**Give kudos** on a message: the form pre-filled with its author, or why not.
 
     What the payload tells (a bot's message, one's own, someone who left) is refused before
     the form opens. An author Kinerja has not met yet is looked up in Slack only after the
     form is open (the trigger id would not wait), and the form is replaced if it is a bot.
     """
-    team_id, user_id = _team(body, context), body["user"]["id"]
+    ack()
+    services = services_of(context)
+    team_id = team_of(body, context)
     message = body.get("message") or {}
     author = str(message.get("user") or "")
-    look_up = False
-    with services.db.session() as session:
-        giver, tr, refusal = _who(session, services, team_id, user_id)
+
+    def form(actor: Actor) -> tuple[dict[str, Any], bool]:
+        """The form and whether its author is still to be looked up, or a notice."""
+        session, tr = actor.session, actor.tr
         workspace = session.get(Workspace, team_id)
         bots = {"USLACKBOT", workspace.bot_user_id if workspace else None}
         known = employee_by_slack_id(session, team_id, author) if author else None
-        if refusal is None and (message.get("bot_id") or not author or author in bots):
-            refusal = "reward.error.bot_author"
-        elif refusal is None and author == user_id:
-            refusal = "reward.error.self"
-        if refusal is None and known is not None and not known.active:
-            view = message_modal(tr, tr("reward.error.inactive", name=escape(known.name)))
-        elif refusal is None and giver is not None:
-            look_up = known is None
-            view = _give_view(
-                session,
-                services,
-                giver,
-                tr,
-                KudosSource.SHORTCUT,
-                recipients=[author],
-                about=str(message.get("text") or ""),
-            )
-        else:
-            view = message_modal(tr, tr(str(refusal)))
-    view_id = _open(services, body["trigger_id"], view)
-    if not look_up or view_id is None:
-        return
+        if message.get("bot_id") or not author or author in bots:
+            return notice_modal(tr, tr("reward.error.bot_author"), GIVE_TITLE), False
+        if author == actor.employee.slack_id:
+            return notice_modal(tr, tr("reward.error.self"), GIVE_TITLE), False
+        if known is not None and not known.active:
+            text = tr("reward.error.inactive", name=escape(known.name))
+            return notice_modal(tr, text, GIVE_TITLE), False
+        about = str(message.get("text") or "")
+        view = _give_view(
+            session,
+            services,
+            actor.employee,
+            tr,
+            KudosSource.SHORTCUT,
+            recipients=[author],
+            about=about,
+        )
+        return view, known is None
+
+    outcome = act(services, body, context, form, action=Action.GIVE_KUDOS)
+    tr = outcome.tr
+    view, look_up = outcome.value or (notice_modal(tr, outcome.refusal or "", GIVE_TITLE), False)
+    view_id = (opened_view(client, body["trigger_id"], view) or {}).get("id")
+    if look_up and view_id:
+        _replace_unless_a_person(services, client, team_id, author, str(view_id), tr)
+
+
+def _replace_unless_a_person(
+    services: Services, client: WebClient, team_id: str, author: str, view_id: str, tr: Translator
+) -> None:
+    """The open form, replaced by why not when Slack says its author is a bot or nobody."""
     with services.db.session() as session:
         if ensure_employee(session, services.directory, team_id, author, services.clock.now()):
             return
         member = services.directory.member(author)
         key = "reward.error.bot_author" if member and is_bot(member) else "reward.error.unknown"
     try:
-        services.client.views_update(view_id=view_id, view=message_modal(tr, tr(key)))
+        client.views_update(view_id=view_id, view=notice_modal(tr, tr(key), GIVE_TITLE))
     except SlackApiError as error:  # the person may have submitted already: the core refuses
         log.info("could not replace the kudos form: %s", error.response.get("error"))
+
+
+def register(app: App, services: Services) -> None:
+    app.shortcut(SHORTCUT_CALLBACK)(give_kudos_shortcut)
+    app.action(GIVE_ACTION)(open_give)
+    app.view(GIVE_CALLBACK)(give_submitted)
+    app.view(SETTINGS_CALLBACK)(settings_submitted)
