@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot import audit
 from bot.clock import zone_of
@@ -137,25 +137,29 @@ def set_obstacle_status(
 
 
 def open_obstacles_of(session: Session, employee: Employee, limit: int = 50) -> list[Obstacle]:
-    """The employee's own unresolved obstacles, oldest first (for their Home)."""
+    """The employee's own unresolved obstacles, oldest first (for their Home), with whoever
+    took each on already loaded."""
     return list(
         session.scalars(
             select(Obstacle)
             .where(Obstacle.employee_id == employee.id, Obstacle.status.in_(UNRESOLVED))
             .order_by(Obstacle.opened_at, Obstacle.id)
             .limit(limit)
+            .options(joinedload(Obstacle.helper))
         )
     )
 
 
 def team_open_obstacles(session: Session, manager: Employee, limit: int = 50) -> list[Obstacle]:
-    """Unresolved obstacles the manager is the manager of record for (for their Home)."""
+    """Unresolved obstacles the manager is the manager of record for (for their Home), with
+    whoever took each on already loaded."""
     return list(
         session.scalars(
             select(Obstacle)
             .where(Obstacle.manager_id == manager.id, Obstacle.status.in_(UNRESOLVED))
             .order_by(Obstacle.opened_at, Obstacle.id)
             .limit(limit)
+            .options(joinedload(Obstacle.helper))
         )
     )
 
