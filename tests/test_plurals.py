@@ -17,11 +17,11 @@ from babel.messages.pofile import read_po
 from bot.blocks.monitoring_home import section_blocks
 from bot.blocks.reporting import as_plain_text, hr_digest_message, participation_line
 from bot.i18n import LOCALE_DIR, Translator, catalogue, plural_forms, tn
+from bot.monitoring.home import CheckinStatus
 from bot.monitoring.periods import parse_period
-from bot.monitoring.status import CheckinStatus
+from bot.monitoring.summary import ObstacleLine
 from bot.reporting import hr_figures
 from bot.reporting.figures import PeriodPoint, TeamTrend
-from storage.checkins import Obstacle
 from storage.db import Database
 from tests.reporting_fixtures import TEAM_ID, seed
 
@@ -75,12 +75,19 @@ def test_counts_choose_their_form(count: int, english: str, indonesian: str) -> 
 
 def _home(locale: str, opened: list[datetime], waiting: int) -> str:
     obstacles = [
-        Obstacle(id=n, text=f"Obstacle {n}", status="open", opened_at=at)
+        ObstacleLine(
+            id=n,
+            text=f"Obstacle {n}",
+            status="open",
+            employee_slack_id="UEKO",
+            helper_slack_id=None,
+            opened_at=at,
+        )
         for n, at in enumerate(opened, 1)
     ]
     status = CheckinStatus(
         period=parse_period("2026-W49"),
-        checkin=None,
+        checked_in_at=None,
         prompt_due=NOW - timedelta(days=2),
         zone=UTC,  # type: ignore[arg-type]
         away_until=None,

@@ -261,28 +261,30 @@ def summary_message(
     return {"text": fallback, "blocks": blocks}
 
 
-def ack_to_employee(
-    tr: Translator, employee_slack_id: str, manager_slack_id: str, period: Period
-) -> dict[str, Any]:
-    """Addressed to the employee (mentioned: a thread reply notifies only who is named)."""
-    text = tr(
-        "monitoring.ack.body",
+def _to_employee(
+    tr: Translator, key: str, employee_slack_id: str, manager_slack_id: str, period: Period
+) -> str:
+    """A line of the pair's thread that names the employee (a thread reply notifies only who
+    is mentioned), their manager and the period."""
+    return tr(
+        key,
         employee=f"<@{employee_slack_id}>",
         manager=f"<@{manager_slack_id}>",
         period=period_label(tr, period),
     )
+
+
+def ack_to_employee(
+    tr: Translator, employee_slack_id: str, manager_slack_id: str, period: Period
+) -> dict[str, Any]:
+    text = _to_employee(tr, "monitoring.ack.body", employee_slack_id, manager_slack_id, period)
     return {"text": text, "blocks": [section(text)]}
 
 
 def reply_in_thread(
     tr: Translator, employee_slack_id: str, manager_slack_id: str, period: Period, reply: str
 ) -> dict[str, Any]:
-    head = tr(
-        "monitoring.reply.thread",
-        employee=f"<@{employee_slack_id}>",
-        manager=f"<@{manager_slack_id}>",
-        period=period_label(tr, period),
-    )
+    head = _to_employee(tr, "monitoring.reply.thread", employee_slack_id, manager_slack_id, period)
     return {"text": head, "blocks": [section(head + "\n" + _quote(reply, 2500))]}
 
 

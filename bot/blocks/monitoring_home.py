@@ -1,5 +1,9 @@
 """The App Home's check-in section: this period's check-in, open obstacles, and for a manager
-the team's open obstacles and the check-ins waiting for them."""
+the team's open obstacles and the check-ins waiting for them.
+
+Drawn from the `CheckinStatus` the core loads (bot/monitoring/home.py), which holds plain
+values: rendering runs no query.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from typing import Any
 
 from babel.dates import format_datetime
 
-from bot.blocks.home import HomeContext
 from bot.blocks.monitoring import (
     OBSTACLE_HELP,
     OBSTACLE_RESOLVE,
@@ -18,15 +21,16 @@ from bot.blocks.monitoring import (
 )
 from bot.blocks.text import button, context, escape, header, section, truncate
 from bot.i18n import Translator
-from bot.monitoring.status import HOME_LIMIT, CheckinStatus, checkin_status
-from storage.checkins import Obstacle, ObstacleStatus
+from bot.monitoring.home import HOME_LIMIT, CheckinStatus
+from bot.monitoring.summary import ObstacleLine
+from storage.checkins import ObstacleStatus
 
 
 def _when(tr: Translator, at: datetime, status: CheckinStatus) -> str:
     return format_datetime(at.astimezone(status.zone), "EEE d MMM, HH:mm", locale=tr.locale)
 
 
-def _obstacle_text(tr: Translator, obstacle: Obstacle, now: datetime, who: str = "") -> str:
+def _obstacle_text(tr: Translator, obstacle: ObstacleLine, now: datetime, who: str = "") -> str:
     status = tr(f"monitoring.obstacle.status.{obstacle.status}")
     days = max(0, (now - obstacle.opened_at).days)
     if days:
@@ -39,12 +43,12 @@ def _obstacle_text(tr: Translator, obstacle: Obstacle, now: datetime, who: str =
 
 def section_blocks(tr: Translator, status: CheckinStatus, now: datetime) -> list[dict[str, Any]]:
     label = period_label(tr, status.period)
-    if status.checkin is None:
+    if status.checked_in_at is None:
         key = "monitoring.home.overdue" if status.overdue else "monitoring.home.todo"
         line = tr(key, period=label, when=_when(tr, status.prompt_due, status))
         action = button(tr("monitoring.button.start"), START_CHECKIN, status.period.key, "primary")
     else:
-        when = _when(tr, status.checkin.updated_at, status)
+        when = _when(tr, status.checked_in_at, status)
         line = tr("monitoring.home.done", period=label, when=when)
         action = button(tr("monitoring.home.edit"), START_CHECKIN, status.period.key)
     blocks: list[dict[str, Any]] = [
@@ -66,7 +70,7 @@ def section_blocks(tr: Translator, status: CheckinStatus, now: datetime) -> list
         if status.to_acknowledge:
             blocks.append(context(tr.n("monitoring.home.to_acknowledge", status.to_acknowledge)))
         for obstacle in status.team_obstacles[:HOME_LIMIT]:
-            text = _obstacle_text(tr, obstacle, now, f"<@{obstacle.employee.slack_id}>")
+            text = _obstacle_text(tr, obstacle, now, f"<@{obstacle.employee_slack_id}>")
             if obstacle.status == ObstacleStatus.OPEN:
                 step = button(tr("monitoring.button.help"), OBSTACLE_HELP, str(obstacle.id))
             else:
@@ -75,8 +79,3 @@ def section_blocks(tr: Translator, status: CheckinStatus, now: datetime) -> list
         if len(status.team_obstacles) > HOME_LIMIT:
             blocks.append(context(tr("monitoring.home.more")))
     return blocks
-
-
-def monitoring_section(home: HomeContext) -> list[dict[str, Any]]:
-    status = checkin_status(home.session, home.employee, settings=home.settings, now=home.now)
-    return section_blocks(home.tr, status, home.now)

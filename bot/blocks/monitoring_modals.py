@@ -10,6 +10,7 @@ import json
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
+from bot.blocks.modals import MAX_BLOCKS, modal
 from bot.blocks.monitoring import input_number, percent, period_label, short_date
 from bot.blocks.text import context, divider, escape, plain, section, truncate
 from bot.i18n import Translator
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 CHECKIN_CALLBACK = "monitoring_checkin"
 REPLY_CALLBACK = "monitoring_reply"
 SCHEDULE_CALLBACK = "monitoring_schedule"
-MODAL_BLOCK_LIMIT = 100
 # Blocks outside the goals: period, goals title, divider, five questions, spare.
 FIXED_BLOCKS = 10
 LABEL_LIMIT = 2000
@@ -73,7 +73,7 @@ def _goal_blocks(
 ) -> tuple[list[dict[str, Any]], int]:
     """Goal sections and inputs within the block budget; returns (blocks, goals left out)."""
     blocks: list[dict[str, Any]] = []
-    budget = MODAL_BLOCK_LIMIT - FIXED_BLOCKS
+    budget = MAX_BLOCKS - FIXED_BLOCKS
     for index, goal in enumerate(form.goals):
         needed = 2 + len(goal.key_results)
         if len(blocks) + needed > budget:
@@ -162,42 +162,40 @@ def checkin_modal(tr: Translator, form: CheckinForm, zone: tzinfo) -> dict[str, 
         hint = tr("monitoring.modal.obstacles_hint", count=5) if name == "obstacles" else None
         element = _text(name, answers[name], limit, tr(f"monitoring.modal.{name}_placeholder"))
         blocks.append(_input(name, tr(f"monitoring.modal.{name}"), element, hint=hint))
-    metadata = json.dumps({"p": form.period.key, "s": shown}, separators=(",", ":"))
-    if len(metadata) > 3000:
-        metadata = json.dumps({"p": form.period.key})
-    return {
-        "type": "modal",
-        "callback_id": CHECKIN_CALLBACK,
-        "title": plain(tr("monitoring.modal.title"), 24),
-        "submit": plain(tr("monitoring.modal.submit"), 24),
-        "close": plain(tr("monitoring.modal.close"), 24),
-        "private_metadata": metadata,
-        "blocks": blocks[:MODAL_BLOCK_LIMIT],
-    }
+    metadata: dict[str, Any] = {"p": form.period.key, "s": shown}
+    if len(json.dumps(metadata, separators=(",", ":"))) > 3000:
+        metadata = {"p": form.period.key}  # too many to carry: each value is read as typed
+    return modal(
+        tr,
+        "monitoring.modal.title",
+        blocks,
+        callback_id=CHECKIN_CALLBACK,
+        submit_key="monitoring.modal.submit",
+        close_key="monitoring.modal.close",
+        metadata=metadata,
+    )
 
 
 def reply_modal(
     tr: Translator, checkin_id: int, employee_slack_id: str, period_text: str
 ) -> dict[str, Any]:
     element = _text("reply", "", 2000)
-    return {
-        "type": "modal",
-        "callback_id": REPLY_CALLBACK,
-        "title": plain(tr("monitoring.reply.title"), 24),
-        "submit": plain(tr("monitoring.reply.submit"), 24),
-        "close": plain(tr("monitoring.modal.close"), 24),
-        "private_metadata": str(checkin_id),
-        "blocks": [
-            context(
-                tr(
-                    "monitoring.reply.context",
-                    employee=f"<@{employee_slack_id}>",
-                    period=period_text,
-                )
-            ),
-            _input("reply", tr("monitoring.reply.label"), element, optional=False),
-        ],
-    }
+    blocks = [
+        context(
+            tr("monitoring.reply.context", employee=f"<@{employee_slack_id}>", period=period_text)
+        ),
+        _input("reply", tr("monitoring.reply.label"), element, optional=False),
+    ]
+    view = modal(
+        tr,
+        "monitoring.reply.title",
+        blocks,
+        callback_id=REPLY_CALLBACK,
+        submit_key="monitoring.reply.submit",
+        close_key="monitoring.modal.close",
+    )
+    view["private_metadata"] = str(checkin_id)  # the bare id, as replies in flight carry it
+    return view
 
 
 def schedule_modal(
@@ -293,12 +291,12 @@ def schedule_modal(
                 hint=tr("monitoring.schedule.escalation_hint"),
             )
         )
-    return {
-        "type": "modal",
-        "callback_id": SCHEDULE_CALLBACK,
-        "title": plain(tr("monitoring.schedule.title"), 24),
-        "submit": plain(tr("monitoring.schedule.submit"), 24),
-        "close": plain(tr("monitoring.modal.close"), 24),
-        "private_metadata": json.dumps({"team": team_id}),
-        "blocks": blocks,
-    }
+    return modal(
+        tr,
+        "monitoring.schedule.title",
+        blocks,
+        callback_id=SCHEDULE_CALLBACK,
+        submit_key="monitoring.schedule.submit",
+        close_key="monitoring.modal.close",
+        metadata={"team": team_id},
+    )

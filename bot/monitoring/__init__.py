@@ -19,6 +19,7 @@ from bot.monitoring.checkins import (
     submit_checkin,
 )
 from bot.monitoring.errors import MonitoringValidationError, NotFound, ReaderOnly
+from bot.monitoring.home import CheckinStatus, checkin_status
 from bot.monitoring.obstacles import (
     escalate_obstacles,
     escalated_obstacles,
@@ -38,7 +39,6 @@ from bot.monitoring.schedule import (
     set_schedule,
     validate_schedule,
 )
-from bot.monitoring.status import CheckinStatus, checkin_status
 
 __all__ = [
     "CheckinAnswers",

@@ -28,7 +28,7 @@ from bot import outbox
 from bot.blocks import monitoring as blocks
 from bot.clock import zone_of
 from bot.config import Settings
-from bot.i18n import Translator, resolve_locale
+from bot.i18n import Translator, translators
 from bot.monitoring.periods import parse_period
 from bot.monitoring.rules import Reader, reader_for
 from bot.monitoring.summary import obstacle_line, summary_of
@@ -36,10 +36,9 @@ from storage.checkins import Checkin, CheckinReply, Obstacle
 from storage.models import Employee, OutboxMessage, OutboxStatus
 
 
-def translator(person: Employee | None, settings: Settings) -> Translator:
-    """The person's Slack language, else the organisation default."""
-    locale = person.locale if person is not None else None
-    return Translator(resolve_locale(locale, settings.default_locale))
+def translator(person: Employee, settings: Settings) -> Translator:
+    """The recipient's language (bot/i18n.py `translators`), for a message written for them."""
+    return translators(settings.default_locale)(person)
 
 
 def summary_key(checkin_id: int) -> str:
@@ -54,12 +53,6 @@ def reminder_key(employee_id: int, period: str) -> str:
     return f"checkin:reminder:{employee_id}:{period}"
 
 
-def _post(session: Session, team_id: str, key: str, payload: dict[str, Any], now: datetime) -> None:
-    outbox.enqueue(
-        session, team_id=team_id, key=key, method="chat.postMessage", payload=payload, now=now
-    )
-
-
 def _row(session: Session, team_id: str, key: str) -> OutboxMessage | None:
     return session.scalar(
         select(OutboxMessage).where(
@@ -72,13 +65,56 @@ def _reachable(person: Employee | None) -> Employee | None:
     return person if person is not None and person.active else None
 
 
-def _conversation(session: Session, checkin: Checkin) -> str | None:
+def _conversation(session: Session, checkin: Checkin | None) -> str | None:
     """The summary's key when it went to the pair's group DM (its thread is the conversation);
     None when there is none (nobody reads it) or it is an older summary in a manager's DM."""
+    if checkin is None:
+        return None
     row = _row(session, checkin.team_id, summary_key(checkin.id))
     if row is None or row.status == OutboxStatus.FAILED.value:
         return None
     return row.idempotency_key if (row.payload or {}).get("_open_users") else None
+
+
+def _summary(
+    session: Session, checkin: Checkin, reader: Employee, settings: Settings
+) -> dict[str, Any]:
+    """The summary as it is now, in the reader's language (the buttons on it are theirs)."""
+    stand_in = reader.id != checkin.employee.manager_id
+    tr = translator(reader, settings)
+    return blocks.summary_message(tr, summary_of(session, checkin), reader.slack_id, stand_in)
+
+
+def _update(
+    session: Session,
+    team_id: str,
+    original: str,
+    versions: str,
+    version: int,
+    message: dict[str, Any],
+    now: datetime,
+) -> None:
+    """`original` rewritten as `message`: a chat.update keyed `{versions}{version}`. An older
+    update of it still waiting in the outbox is dropped first: the sender's workers may deliver
+    two rows in either order, and an old render arriving last would bring back a button that
+    no longer applies. (A row already being sent is left alone; the sender owns it.)"""
+    session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.idempotency_key.startswith(versions, autoescape=True),
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    outbox.enqueue(
+        session,
+        team_id=team_id,
+        key=f"{versions}{version}",
+        method="chat.update",
+        payload={"_update_of": original, **message},
+        now=now,
+    )
 
 
 def post_summary(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
@@ -87,65 +123,46 @@ def post_summary(session: Session, checkin: Checkin, settings: Settings, now: da
     reader = _reachable(checkin.manager)
     if reader is None:
         return  # nobody reads it (the prompt said so); open obstacles still escalate to HR
-    employee = checkin.employee
-    stand_in = reader.id != employee.manager_id
-    message = blocks.summary_message(
-        translator(reader, settings), summary_of(session, checkin), reader.slack_id, stand_in
+    outbox.post_message(
+        session,
+        team_id=checkin.team_id,
+        key=summary_key(checkin.id),
+        message=_summary(session, checkin, reader, settings),
+        now=now,
+        open_users=[checkin.employee.slack_id, reader.slack_id],
     )
-    payload = {**message, "_open_users": [employee.slack_id, reader.slack_id]}
-    _post(session, checkin.team_id, summary_key(checkin.id), payload, now)
 
 
 def refresh_summary(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
-    """Re-render the summary after a change; a no-op if it was never posted.
-
-    Each update carries the whole message as it is now, so an older update still waiting in
-    the outbox is dropped: the sender's workers may deliver two rows in either order, and an
-    old render arriving last would bring back a button that no longer applies. (A row already
-    being sent is left alone; the sender owns it.)
-    """
+    """Re-render the summary after a change; a no-op if it was never posted. Each update
+    carries the whole message as it is now, so an older one still waiting can go."""
     reader = _reachable(checkin.manager)
     original = summary_key(checkin.id)
     if reader is None or _row(session, checkin.team_id, original) is None:
         return
-    session.execute(
-        delete(OutboxMessage)
-        .where(
-            OutboxMessage.team_id == checkin.team_id,
-            OutboxMessage.idempotency_key.startswith(f"{original}:v", autoescape=True),
-            OutboxMessage.status == OutboxStatus.PENDING.value,
-        )
-        .execution_options(synchronize_session=False)
-    )
     checkin.summary_version += 1
     session.flush()
-    stand_in = reader.id != checkin.employee.manager_id
-    message = blocks.summary_message(
-        translator(reader, settings), summary_of(session, checkin), reader.slack_id, stand_in
-    )
-    outbox.enqueue(
-        session,
-        team_id=checkin.team_id,
-        key=f"{original}:v{checkin.summary_version}",
-        method="chat.update",
-        payload={"_update_of": original, **message},
-        now=now,
+    message = _summary(session, checkin, reader, settings)
+    _update(
+        session, checkin.team_id, original, f"{original}:v", checkin.summary_version, message, now
     )
 
 
-def _tell_employee(
+def _tell(
     session: Session,
     checkin: Checkin | None,
-    employee: Employee,
+    person: Employee,
     key: str,
     message: dict[str, Any],
     now: datetime,
 ) -> None:
-    """In the check-in's thread when there is one (the reader sees it too), else in the
-    employee's DM."""
-    conversation = _conversation(session, checkin) if checkin is not None else None
-    where = {"_thread_of": conversation} if conversation else {"channel": employee.slack_id}
-    _post(session, employee.team_id, key, {**message, **where}, now)
+    """In the check-in's thread when there is one (both of the pair read it), else in the
+    person's DM."""
+    conversation = _conversation(session, checkin)
+    where: dict[str, Any] = (
+        {"thread_of": conversation} if conversation else {"channel": person.slack_id}
+    )
+    outbox.post_message(session, team_id=person.team_id, key=key, message=message, now=now, **where)
 
 
 def acknowledged(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
@@ -156,7 +173,7 @@ def acknowledged(session: Session, checkin: Checkin, settings: Settings, now: da
     message = blocks.ack_to_employee(
         tr, employee.slack_id, checkin.manager.slack_id, parse_period(checkin.period)
     )
-    _tell_employee(session, checkin, employee, f"checkin:ack:{checkin.id}", message, now)
+    _tell(session, checkin, employee, f"checkin:ack:{checkin.id}", message, now)
 
 
 def replied(
@@ -171,7 +188,7 @@ def replied(
     message = blocks.reply_in_thread(
         tr, employee.slack_id, manager.slack_id, parse_period(checkin.period), reply.text
     )
-    _tell_employee(session, checkin, employee, f"checkin:reply:{reply.id}:thread", message, now)
+    _tell(session, checkin, employee, f"checkin:reply:{reply.id}:thread", message, now)
 
 
 def obstacle_changed(
@@ -184,7 +201,7 @@ def obstacle_changed(
     tr = translator(employee, settings)
     message = blocks.obstacle_news(tr, employee.slack_id, actor.slack_id, obstacle_line(obstacle))
     key = f"obstacle:{obstacle.id}:{obstacle.status}"
-    _tell_employee(session, obstacle.checkin, employee, key, message, now)
+    _tell(session, obstacle.checkin, employee, key, message, now)
 
 
 def remind_manager(
@@ -194,11 +211,7 @@ def remind_manager(
     employee sees that it was not forgotten), naming the manager; else to their DM."""
     tr = translator(manager, settings)
     message = blocks.obstacle_reminder(tr, obstacle_line(obstacle), now, manager.slack_id)
-    conversation = (
-        _conversation(session, obstacle.checkin) if obstacle.checkin is not None else None
-    )
-    where = {"_thread_of": conversation} if conversation else {"channel": manager.slack_id}
-    _post(session, obstacle.team_id, f"obstacle:{obstacle.id}:remind", {**message, **where}, now)
+    _tell(session, obstacle.checkin, manager, f"obstacle:{obstacle.id}:remind", message, now)
 
 
 def prompt_done(session: Session, checkin: Checkin, settings: Settings, now: datetime) -> None:
@@ -217,23 +230,8 @@ def prompt_done(session: Session, checkin: Checkin, settings: Settings, now: dat
         row = _row(session, checkin.team_id, target)
         if row is None or row.status == OutboxStatus.FAILED.value:
             continue
-        session.execute(
-            delete(OutboxMessage)
-            .where(
-                OutboxMessage.team_id == checkin.team_id,
-                OutboxMessage.idempotency_key.startswith(f"{target}:done:", autoescape=True),
-                OutboxMessage.status == OutboxStatus.PENDING.value,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        outbox.enqueue(
-            session,
-            team_id=checkin.team_id,
-            key=f"{target}:done:v{checkin.edits}",
-            method="chat.update",
-            payload={"_update_of": target, **message},
-            now=now,
-        )
+        versions = f"{target}:done:v"
+        _update(session, checkin.team_id, target, versions, checkin.edits, message, now)
 
 
 def prompt_reader(session: Session, person: Employee) -> Reader:

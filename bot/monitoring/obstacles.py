@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, joinedload
 
 from bot import audit
 from bot.clock import zone_of
@@ -138,24 +138,24 @@ def set_obstacle_status(
 
 def open_obstacles_of(session: Session, employee: Employee, limit: int = 50) -> list[Obstacle]:
     """The employee's own unresolved obstacles, oldest first (for their Home)."""
-    return list(
-        session.scalars(
-            select(Obstacle)
-            .where(Obstacle.employee_id == employee.id, Obstacle.status.in_(UNRESOLVED))
-            .order_by(Obstacle.opened_at, Obstacle.id)
-            .limit(limit)
-        )
-    )
+    return _unresolved(session, Obstacle.employee_id == employee.id, limit)
 
 
 def team_open_obstacles(session: Session, manager: Employee, limit: int = 50) -> list[Obstacle]:
     """Unresolved obstacles the manager is the manager of record for (for their Home)."""
+    return _unresolved(session, Obstacle.manager_id == manager.id, limit)
+
+
+def _unresolved(session: Session, whose: ColumnElement[bool], limit: int) -> list[Obstacle]:
+    """Oldest first, with whoever took each on loaded in the same query (the Home shows them
+    from plain values, bot/monitoring/home.py)."""
     return list(
         session.scalars(
             select(Obstacle)
-            .where(Obstacle.manager_id == manager.id, Obstacle.status.in_(UNRESOLVED))
+            .where(whose, Obstacle.status.in_(UNRESOLVED))
             .order_by(Obstacle.opened_at, Obstacle.id)
             .limit(limit)
+            .options(joinedload(Obstacle.helper))
         )
     )
 

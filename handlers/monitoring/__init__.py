@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt import App
 
-from bot.blocks.monitoring_home import monitoring_section
+from bot.blocks.home import HomeContext
+from bot.blocks.monitoring_home import section_blocks
+from bot.monitoring.home import checkin_status
 from bot.monitoring.tasks import TICK_TASKS
 from bot.permissions import Action
 from bot.slack.services import Services
 from handlers.commands import Subcommand
 from handlers.cycle import Cycle
 from handlers.monitoring import admin, checkins
+
+
+def home(ctx: HomeContext) -> list[dict[str, Any]]:
+    """The person's check-ins on their App Home: the core loads it, the blocks draw it."""
+    status = checkin_status(ctx.session, ctx.employee, settings=ctx.settings, now=ctx.now)
+    return section_blocks(ctx.tr, status, ctx.now)
 
 
 def listeners(app: App, services: Services) -> None:
@@ -35,6 +45,6 @@ CYCLE = Cycle(
         ),
     ),
     listeners=listeners,
-    home=monitoring_section,
+    home=home,
     tick_tasks=TICK_TASKS,
 )  # fmt: skip

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk.errors import SlackApiError
+from slack_bolt import Ack, App, BoltContext
 from sqlalchemy import func, select
 
 from bot.blocks.monitoring import short_date
 from bot.blocks.monitoring_modals import SCHEDULE_CALLBACK, schedule_modal
-from bot.blocks.payload import meta_id, state_values
-from bot.blocks.planning_modals import notice_modal  # the generic "Kinerja" / "OK" notice
+from bot.blocks.payload import element_state, meta_id
 from bot.blocks.text import escape
 from bot.monitoring import (
     MonitoringValidationError,
@@ -27,13 +24,12 @@ from bot.monitoring import (
 )
 from bot.monitoring.obstacles import set_escalation_days
 from bot.monitoring.schedule import reset_team_schedule
-from bot.permissions import Action, PermissionDenied, can
+from bot.permissions import Action
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.toolkit import acting_employee, answer_errors
+from handlers.monitoring.outcomes import permission_refusal, save_submission
+from handlers.toolkit import Actor, open_view
 from storage.models import Team
-
-log = logging.getLogger(__name__)
 
 SET_WORDS = ("until", "sampai", "hingga")
 CANCEL_WORDS = ("cancel", "batal", "off", "selesai")
@@ -98,71 +94,57 @@ def admin_command(req: CommandRequest) -> None:
         team_name=team.name if team else None,
         escalation_days=escalation_days(req.session, req.employee.team_id),
     )
-    try:
-        req.services.client.views_open(trigger_id=req.command["trigger_id"], view=view)
-    except SlackApiError as error:
-        log.warning("could not open the schedule modal: %s", error.response.get("error"))
+    open_view(req.services.client, req.command["trigger_id"], view)
 
 
-def _selected(values: dict[str, dict[str, Any]], block: str) -> dict[str, Any]:
-    return dict(next(iter((values.get(block) or {}).values()), {}))
-
-
-def _option(values: dict[str, dict[str, Any]], block: str) -> str:
-    option = _selected(values, block).get("selected_option")
+def _chosen(view: Any, block: str) -> str:
+    """The value of the option chosen in `block`'s select; "" when there is none."""
+    option = element_state(view, block).get("selected_option")
     value = option.get("value") if isinstance(option, dict) else None
     return value if isinstance(value, str) else ""
 
 
-def register(app: App, services: Services) -> None:
-    db = services.db
-
-    def schedule_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body.get("view") or {}
-        values = state_values(view)
-        org_team_id = meta_id(view, "team")
-        inherit = bool(_selected(values, "inherit").get("selected_options"))
-        chosen = _selected(values, "questions").get("selected_options")
+def _save_schedule(actor: Actor, view: Any) -> None:
+    """What the schedule modal says, saved for the actor: the organisation's schedule (with
+    the escalation setting), a team's, or a team's reset to the organisation's."""
+    session, employee, now = actor.session, actor.employee, actor.now
+    org_team_id = meta_id(view, "team")
+    if org_team_id is not None and element_state(view, "inherit").get("selected_options"):
+        reset_team_schedule(session, employee, org_team_id, now=now)
+    else:
+        chosen = element_state(view, "questions").get("selected_options")
         questions = [
-            o.get("value")
+            str(o.get("value"))
             for o in (chosen if isinstance(chosen, list) else [])
             if isinstance(o, dict)
         ]
-        team_id = str(context.get("team_id") or body["user"].get("team_id"))
-        tr = services.translator_for(None)
-        refusal: str | None = None
-        now = services.clock.now()
-        try:
-            with db.session() as session:
-                actor = acting_employee(session, services, team_id, body["user"]["id"])
-                tr = services.translator_for(actor)
-                if actor is None or not can(actor, Action.CONFIGURE_SCHEDULE):
-                    raise PermissionDenied(Action.CONFIGURE_SCHEDULE)
-                if org_team_id is not None and inherit:
-                    reset_team_schedule(session, actor, org_team_id, now=now)
-                else:
-                    spec = validate_schedule(
-                        _option(values, "cadence"),
-                        _option(values, "weekday"),
-                        str(_selected(values, "local_time").get("selected_time") or ""),
-                        [str(q) for q in questions],
-                    )
-                    set_schedule(session, actor, org_team_id, spec, now=now)
-                if org_team_id is None:
-                    days = str(_selected(values, "escalation_days").get("value") or "")
-                    set_escalation_days(session, actor, days, now=now)
-        except MonitoringValidationError as error:
-            errors = {
-                field if field in SCHEDULE_BLOCKS else "cadence": tr(key, **error.values)
-                for field, key in error.errors.items()
-            }
-            answer_errors(ack, view, errors, lambda text: notice_modal(tr, text))
-            return
-        except PermissionDenied:
-            refusal = "error.permission"
-        if refusal is not None:
-            answer_errors(ack, view, {"cadence": tr(refusal)}, lambda text: notice_modal(tr, text))
-            return
-        ack()
+        spec = validate_schedule(
+            _chosen(view, "cadence"),
+            _chosen(view, "weekday"),
+            str(element_state(view, "local_time").get("selected_time") or ""),
+            questions,
+        )
+        set_schedule(session, employee, org_team_id, spec, now=now)
+    if org_team_id is None:
+        days = str(element_state(view, "escalation_days").get("value") or "")
+        set_escalation_days(session, employee, days, now=now)
 
+
+def schedule_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Saved before the ack: bad input is an inline error on its field (one without a field
+    of its own on the cadence) and nothing is kept."""
+    view = body.get("view") or {}
+    save_submission(
+        ack,
+        body,
+        context,
+        lambda actor: _save_schedule(actor, view),
+        action=Action.CONFIGURE_SCHEDULE,
+        explain=permission_refusal,
+        refusal_field="cadence",
+        fields=SCHEDULE_BLOCKS,
+    )
+
+
+def register(app: App, services: Services) -> None:
     app.view(SCHEDULE_CALLBACK)(schedule_submitted)

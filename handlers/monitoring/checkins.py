@@ -10,10 +10,9 @@ refusal lands as an inline error and nothing is half-saved (the transaction roll
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
@@ -32,14 +31,10 @@ from bot.blocks.monitoring_modals import (
     reply_modal,
 )
 from bot.blocks.payload import action_value, db_id, element_state, metadata, state_values
-from bot.blocks.planning_modals import notice_modal  # the small notice frame, titled per use
 from bot.clock import zone_of
 from bot.i18n import Translator
 from bot.monitoring import (
     CheckinAnswers,
-    MonitoringValidationError,
-    NotFound,
-    ReaderOnly,
     acknowledge_checkin,
     checkin_for_manager,
     checkin_form,
@@ -48,57 +43,19 @@ from bot.monitoring import (
     set_obstacle_status,
     submit_checkin,
 )
-from bot.permissions import Action, PermissionDenied, can
+from bot.permissions import Action
 from bot.slack.services import Services
 from handlers.commands import CommandRequest
-from handlers.toolkit import acting_employee, answer_errors, open_view, publish_homes, tell_clicker
+from handlers.monitoring.outcomes import (
+    answer_click,
+    known,
+    permission_refusal,
+    refusal,
+    save_submission,
+)
+from handlers.toolkit import Actor, act, open_view, publish_homes, services_of, team_of
 from storage.checkins import ObstacleStatus
 from storage.models import Employee
-
-log = logging.getLogger(__name__)
-
-
-def team_of(body: dict[str, Any], context: dict[str, Any]) -> str:
-    team = body.get("team") or {}
-    return str(context.get("team_id") or team.get("id") or body["user"].get("team_id"))
-
-
-def who(
-    session: Session, services: Services, team_id: str, user_id: str, action: Action
-) -> tuple[Employee | None, Translator, str | None]:
-    """The acting person, their language, and why they cannot act (an i18n key) if so."""
-    employee = acting_employee(session, services, team_id, user_id)
-    tr = services.translator_for(employee)
-    if employee is None:
-        return None, tr, "error.unknown_user"
-    if not employee.active:
-        return employee, tr, "error.inactive"
-    if not can(employee, action):
-        return employee, tr, "error.permission"
-    return employee, tr, None
-
-
-def refused(body: dict[str, Any], error: Exception) -> str:
-    """Log a refused button or modal (a stale one, or a forged value) and return the message
-    key; the log names the ids and the untrusted value (quoted, cut), never the payload."""
-    action = (body.get("actions") or [{}])[0]
-    what = action.get("action_id") or (body.get("view") or {}).get("callback_id") or "?"
-    value = action.get("value") or (body.get("view") or {}).get("private_metadata") or ""
-    log.info(
-        "refused %s %r by %s: %s", what, str(value)[:80], body["user"]["id"], type(error).__name__
-    )
-    if isinstance(error, ReaderOnly):
-        return "monitoring.error.reader_only"
-    return "monitoring.error.not_yours"
-
-
-def tell(
-    client: WebClient, body: dict[str, Any], respond: Respond, tr: Translator, key: str
-) -> None:
-    """The refusal only the clicker sees: under the message, or in a small modal when they
-    clicked on their App Home; losing it is harmless."""
-    text = tr(key)
-    tell_clicker(client, body, respond, text, notice_modal(tr, text, "monitoring.notice.title"))
 
 
 def checkin_view(
@@ -145,182 +102,138 @@ def answers_from(view: dict[str, Any]) -> CheckinAnswers:
     return answers
 
 
-def inline_errors(
-    ack: Ack, tr: Translator, view: dict[str, Any], error: MonitoringValidationError
+def start_checkin(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """**Start check-in** and **Edit** (the prompt, the Home): the modal for the button's
+    period; nothing opens for someone who may not check in."""
+    ack()
+    services = services_of(context)
+    period = action_value((body.get("actions") or [{}])[0]) or None
+
+    def view(actor: Actor) -> dict[str, Any]:
+        return checkin_view(actor.session, services, actor.employee, actor.tr, period)
+
+    outcome = act(services, body, context, view, action=Action.CHECK_IN)
+    if outcome.value is not None:
+        open_view(services.client, body["trigger_id"], outcome.value)
+
+
+def checkin_submitted(
+    ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Field errors onto block ids; a field without its own block (the period) goes on the
-    first input, so the person sees it where they are (handlers/toolkit.py: answer_errors)."""
-    errors = {field: tr(key, **error.values) for field, key in error.errors.items()}
-    answer_errors(ack, view, errors, lambda text: notice_modal(tr, text))
+    """Saved before the ack, so bad input is an inline error on its field and nothing of the
+    check-in is kept; then the person's Home shows it."""
+    answers = answers_from(body.get("view") or {})
+
+    def save(actor: Actor) -> None:
+        settings = actor.services.settings
+        submit_checkin(actor.session, actor.employee, answers, settings=settings, now=actor.now)
+
+    if save_submission(
+        ack,
+        body,
+        context,
+        save,
+        action=Action.CHECK_IN,
+        explain=permission_refusal,
+        refusal_field="period",
+    ):
+        publish_homes(services_of(context), client, team_of(body, context), {body["user"]["id"]})
+
+
+def acknowledge(
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
+    ack()
+
+    def acknowledged(actor: Actor, checkin_id: int) -> None:
+        settings = actor.services.settings
+        acknowledge_checkin(
+            actor.session, actor.employee, checkin_id, settings=settings, now=actor.now
+        )
+
+    answer_click(body, context, respond, client, acknowledged)
+
+
+def open_reply(
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
+    """**Reply**: the reply modal, for the reader the check-in was sent to."""
+    ack()
+
+    def reply_view(actor: Actor, checkin_id: int) -> dict[str, Any]:
+        checkin = checkin_for_manager(actor.session, actor.employee, checkin_id)
+        label = period_label(actor.tr, parse_period(checkin.period))
+        return reply_modal(actor.tr, checkin.id, checkin.employee.slack_id, label)
+
+    outcome = answer_click(body, context, respond, client, reply_view)
+    if outcome.value is not None:
+        open_view(services_of(context).client, body["trigger_id"], outcome.value)
+
+
+def reply_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    view = body.get("view") or {}
+    checkin_id = db_id(view.get("private_metadata"))
+    typed = element_state(view, "reply").get("value")
+    text = typed if isinstance(typed, str) else ""
+
+    def send(actor: Actor) -> None:
+        settings = actor.services.settings
+        reply_to_checkin(
+            actor.session, actor.employee, known(checkin_id), text, settings=settings, now=actor.now
+        )
+
+    save_submission(
+        ack,
+        body,
+        context,
+        send,
+        action=Action.ANSWER_CHECKIN,
+        explain=refusal,
+        refusal_field="reply",
+    )
+
+
+def obstacle_help(
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
+    """**I'll help**: the reader takes the obstacle on."""
+    move_obstacle(ObstacleStatus.HELPING, ack, body, context, respond, client)
+
+
+def obstacle_resolve(
+    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
+) -> None:
+    """**Resolved**: by the reader, or by the employee for their own obstacle."""
+    move_obstacle(ObstacleStatus.RESOLVED, ack, body, context, respond, client)
+
+
+def move_obstacle(
+    status: ObstacleStatus,
+    ack: Ack,
+    body: dict[str, Any],
+    context: BoltContext,
+    respond: Respond,
+    client: WebClient,
+) -> None:
+    """A click on the App Home republishes the clicker's Home (the obstacle moved there)."""
+    ack()
+
+    def moved(actor: Actor, obstacle_id: int) -> None:
+        settings = actor.services.settings
+        set_obstacle_status(
+            actor.session, actor.employee, obstacle_id, status, settings=settings, now=actor.now
+        )
+
+    answer_click(body, context, respond, client, moved)
+    if (body.get("container") or {}).get("type") == "view":
+        publish_homes(services_of(context), client, team_of(body, context), {body["user"]["id"]})
 
 
 def register(app: App, services: Services) -> None:
-    db = services.db
-
-    def start_checkin(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        ack()
-        value = action_value((body.get("actions") or [{}])[0]) or None
-        with db.session() as session:
-            employee, tr, refusal = who(
-                session, services, team_of(body, context), body["user"]["id"], Action.CHECK_IN
-            )
-            if refusal is not None or employee is None:
-                return
-            view = checkin_view(session, services, employee, tr, value)
-        open_view(services.client, body["trigger_id"], view)
-
-    def checkin_submitted(
-        ack: Ack, body: dict[str, Any], context: dict[str, Any], client: WebClient
-    ) -> None:
-        view = body.get("view") or {}
-        answers = answers_from(view)
-        team_id, user_id = team_of(body, context), body["user"]["id"]
-        tr = services.translator_for(None)
-        try:
-            with db.session() as session:
-                employee, tr, refusal = who(session, services, team_id, user_id, Action.CHECK_IN)
-                if refusal is None and employee is not None:
-                    submit_checkin(
-                        session,
-                        employee,
-                        answers,
-                        settings=services.settings,
-                        now=services.clock.now(),
-                    )
-        except MonitoringValidationError as error:
-            inline_errors(ack, tr, view, error)
-            return
-        except PermissionDenied:
-            refusal = "error.permission"
-        if refusal is not None:
-            inline_errors(ack, tr, view, MonitoringValidationError({"period": refusal}))
-            return
-        ack()
-        publish_homes(services, client, team_id, {user_id})
-
-    def acknowledge(
-        ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        checkin_id = db_id(action_value((body.get("actions") or [{}])[0]))
-        with db.session() as session:
-            actor, tr, refusal = who(
-                session, services, team_of(body, context), body["user"]["id"], Action.ANSWER_CHECKIN
-            )
-            if refusal is None and checkin_id is None:
-                refusal = refused(body, NotFound(None))
-            if refusal is None and actor is not None and checkin_id is not None:
-                try:
-                    acknowledge_checkin(
-                        session,
-                        actor,
-                        checkin_id,
-                        settings=services.settings,
-                        now=services.clock.now(),
-                    )
-                except (NotFound, PermissionDenied) as error:
-                    refusal = refused(body, error)
-        if refusal is not None:
-            tell(client, body, respond, tr, refusal)
-
-    def open_reply(
-        ack: Ack, body: dict[str, Any], context: dict[str, Any], respond: Respond, client: WebClient
-    ) -> None:
-        ack()
-        checkin_id = db_id(action_value((body.get("actions") or [{}])[0]))
-        view = None
-        with db.session() as session:
-            actor, tr, refusal = who(
-                session, services, team_of(body, context), body["user"]["id"], Action.ANSWER_CHECKIN
-            )
-            if refusal is None and checkin_id is None:
-                refusal = refused(body, NotFound(None))
-            if refusal is None and actor is not None and checkin_id is not None:
-                try:
-                    checkin = checkin_for_manager(session, actor, checkin_id)
-                    label = period_label(tr, parse_period(checkin.period))
-                    view = reply_modal(tr, checkin.id, checkin.employee.slack_id, label)
-                except (NotFound, PermissionDenied) as error:
-                    refusal = refused(body, error)
-        if view is not None:
-            open_view(services.client, body["trigger_id"], view)
-        elif refusal is not None:
-            tell(client, body, respond, tr, refusal)
-
-    def reply_submitted(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-        view = body.get("view") or {}
-        checkin_id = db_id(view.get("private_metadata"))
-        typed = element_state(view, "reply").get("value")
-        text = typed if isinstance(typed, str) else ""
-        tr = services.translator_for(None)
-        try:
-            with db.session() as session:
-                actor, tr, refusal = who(
-                    session,
-                    services,
-                    team_of(body, context),
-                    body["user"]["id"],
-                    Action.ANSWER_CHECKIN,
-                )
-                if refusal is None and actor is not None:
-                    if checkin_id is None:
-                        raise NotFound(view.get("private_metadata"))
-                    reply_to_checkin(
-                        session,
-                        actor,
-                        checkin_id,
-                        text,
-                        settings=services.settings,
-                        now=services.clock.now(),
-                    )
-        except MonitoringValidationError as error:
-            inline_errors(ack, tr, view, error)
-            return
-        except (NotFound, PermissionDenied) as error:
-            refusal = refused(body, error)
-        if refusal is not None:
-            inline_errors(ack, tr, view, MonitoringValidationError({"reply": refusal}))
-            return
-        ack()
-
-    def obstacle_action(status: ObstacleStatus) -> Any:
-        def handle(
-            ack: Ack,
-            body: dict[str, Any],
-            context: dict[str, Any],
-            respond: Respond,
-            client: WebClient,
-        ) -> None:
-            ack()
-            obstacle_id = db_id(action_value((body.get("actions") or [{}])[0]))
-            team_id, user_id = team_of(body, context), body["user"]["id"]
-            with db.session() as session:
-                actor, tr, refusal = who(session, services, team_id, user_id, Action.ANSWER_CHECKIN)
-                if refusal is None and obstacle_id is None:
-                    refusal = refused(body, NotFound(None))
-                if refusal is None and actor is not None and obstacle_id is not None:
-                    try:
-                        set_obstacle_status(
-                            session,
-                            actor,
-                            obstacle_id,
-                            status,
-                            settings=services.settings,
-                            now=services.clock.now(),
-                        )
-                    except (NotFound, PermissionDenied) as error:
-                        refusal = refused(body, error)
-            if refusal is not None:
-                tell(client, body, respond, tr, refusal)
-            if (body.get("container") or {}).get("type") == "view":
-                publish_homes(services, client, team_id, {user_id})
-
-        return handle
-
     app.action(START_CHECKIN)(start_checkin)
     app.view(CHECKIN_CALLBACK)(checkin_submitted)
     app.action(ACKNOWLEDGE)(acknowledge)
     app.action(REPLY)(open_reply)
     app.view(REPLY_CALLBACK)(reply_submitted)
-    app.action(OBSTACLE_HELP)(obstacle_action(ObstacleStatus.HELPING))
-    app.action(OBSTACLE_RESOLVE)(obstacle_action(ObstacleStatus.RESOLVED))
+    app.action(OBSTACLE_HELP)(obstacle_help)
+    app.action(OBSTACLE_RESOLVE)(obstacle_resolve)
