@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -13,7 +15,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.blocks.home import HomeContext, home_view
+from bot.blocks.home import home_view
+from bot.config import Settings
+from bot.i18n import Translator
 from bot.org.directory import employee_by_slack_id, ensure_employee
 from bot.org.home_watch import note_home_opened, open_worth_noting, watching_home
 from bot.slack.services import Services
@@ -99,6 +103,18 @@ def _publish_one(
         log.warning("views.publish for %s failed: %s", user_id, error.response.get("error"))
     except Exception:  # a broken Home section must not stop the others' republishing
         log.exception("could not build the App Home of %s", user_id)
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    """What a cycle's Home section is built from: its loader (the core) reads through the
+    session; its renderer (bot/blocks) only draws what the loader returned."""
+
+    session: Session
+    employee: Employee
+    tr: Translator
+    now: datetime
+    settings: Settings
 
 
 HomeSection = Callable[[HomeContext], list[dict[str, Any]]]

@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.blocks.home import HomeContext
 from bot.blocks.review_home import review_blocks
 from bot.clock import FixedClock
 from bot.i18n import Translator
 from bot.planning import create_goal
 from bot.review import submit_self_review
 from bot.review.home import load_review_home
+from handlers.home import HomeContext
 from handlers.planning import home_section
 from storage.db import Database
 from tests.appserver import settings_for

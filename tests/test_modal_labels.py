@@ -114,7 +114,6 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
             tr, goal, {"g": goal.id}
         ),
         "planning_modals.progress_modal": lambda tr: planning_modals.progress_modal(tr, goal),
-        "planning_modals.notice_modal": lambda tr: planning_modals.notice_modal(tr, "Done."),
         "review_cycle.cycle_modal": lambda tr: review_cycle.cycle_modal(
             tr, [(org.sales.id, "Sales"), (org.ops.id, "Ops")]
         ),

@@ -17,13 +17,13 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from bot.blocks import monitoring_home
-from bot.blocks.home import HomeContext
 from bot.blocks.monitoring_home import section_blocks
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.monitoring import CheckinAnswers, set_obstacle_status, submit_checkin
 from bot.monitoring.home import HOME_LIMIT, checkin_status
+from handlers.home import HomeContext
 from handlers.monitoring import CYCLE
 from storage.checkins import Obstacle, ObstacleStatus
 from storage.db import Database

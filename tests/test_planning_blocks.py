@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.blocks import planning as blocks
-from bot.blocks.home import HomeContext
 from bot.blocks.modals import notice_modal
 from bot.blocks.planning_form import GoalForm, form_for_goal, parent_option
 from bot.blocks.planning_modals import (
@@ -24,6 +23,7 @@ from bot.blocks.planning_modals import (
 from bot.clock import FixedClock
 from bot.i18n import Translator
 from bot.planning import KeyResultInput, alignment_chain, approve_goal
+from handlers.home import HomeContext
 from handlers.planning import home_section
 from storage.db import Database
 from storage.goals import Goal

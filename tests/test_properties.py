@@ -21,7 +21,6 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.blocks import planning as planning_blocks
-from bot.blocks.home import HomeContext
 from bot.blocks.monitoring import summary_message
 from bot.blocks.monitoring_home import section_blocks
 from bot.blocks.monitoring_modals import checkin_modal
@@ -56,6 +55,7 @@ from bot.planning.forms import clean_text
 from bot.slack.services import Services
 from handlers.commands import handle_kinerja
 from handlers.cycles import catalog
+from handlers.home import HomeContext
 from handlers.planning import home_section
 from storage.checkins import ObstacleStatus
 from storage.db import Database

@@ -6,27 +6,13 @@ is left out whole and the view is cut to the limit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from bot.blocks.text import context, divider, escape, section
-from bot.config import Settings
 from bot.i18n import Translator
 from storage.models import Employee
 
 VIEW_BLOCK_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class HomeContext:
-    session: Session
-    employee: Employee
-    tr: Translator
-    now: datetime
-    settings: Settings
 
 
 def home_view(

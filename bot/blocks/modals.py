@@ -15,6 +15,8 @@ from bot.i18n import Translator
 
 MAX_BLOCKS = 100
 NOTICE_CALLBACK = "kinerja_notice"
+VALUE = "value"  # the action_id of an input element that needs no listener of its own
+LABEL_LIMIT = 2000
 
 
 def modal(
@@ -60,3 +62,26 @@ def notice_modal(
         callback_id=NOTICE_CALLBACK,
         close_key=close_key,
     )
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    """An input block. Its element answers under `VALUE` unless it names its own action_id
+    (one a listener waits for, such as an external select's options), so a submission's
+    state reads as values[block_id]["value"]. Label and hint are cut to Slack's 2000."""
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, LABEL_LIMIT),
+        "element": {"action_id": VALUE, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, LABEL_LIMIT)
+    return block

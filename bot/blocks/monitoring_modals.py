@@ -10,7 +10,7 @@ import json
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
-from bot.blocks.modals import MAX_BLOCKS, modal
+from bot.blocks.modals import MAX_BLOCKS, input_block, modal
 from bot.blocks.monitoring import input_number, percent, period_label, short_date
 from bot.blocks.text import context, divider, escape, plain, section, truncate
 from bot.i18n import Translator
@@ -32,26 +32,6 @@ OBSTACLES_MAX = 1600  # five lines of up to 300 characters, with line breaks
 
 def _option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text, 75), "value": value}
-
-
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = True,
-    hint: str | None = None,
-) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, LABEL_LIMIT),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint, LABEL_LIMIT)
-    return block
 
 
 def _text(action_id: str, initial: str, max_length: int, placeholder: str | None = None) -> dict:
@@ -92,7 +72,7 @@ def _goal_blocks(
                 }
                 if kr.done:
                     element["initial_options"] = [option]
-                blocks.append(_input(f"done_{kr.id}", label, element))
+                blocks.append(input_block(f"done_{kr.id}", label, element, optional=True))
                 continue
             initial = input_number(tr, kr.current_value)
             shown[str(kr.id)] = initial
@@ -109,7 +89,7 @@ def _goal_blocks(
                 target=input_number(tr, kr.target_value) or "?",
                 unit=kr.unit,
             ).rstrip()
-            blocks.append(_input(f"kr_{kr.id}", label, element, hint=hint))
+            blocks.append(input_block(f"kr_{kr.id}", label, element, hint=hint, optional=True))
         chosen = form.confidence.get(goal.id, "on_track")
         options = [_option(tr(f"monitoring.confidence.{c}"), c) for c in CONFIDENCES]
         select = {
@@ -121,7 +101,7 @@ def _goal_blocks(
             else options[0],
         }
         label = tr("monitoring.modal.confidence_label", title=truncate(goal.title, 150))
-        blocks.append(_input(f"conf_{goal.id}", label, select, optional=False))
+        blocks.append(input_block(f"conf_{goal.id}", label, select, optional=False))
     return blocks, 0
 
 
@@ -148,7 +128,7 @@ def checkin_modal(tr: Translator, form: CheckinForm, zone: tzinfo) -> dict[str, 
         mood: dict[str, Any] = {"type": "radio_buttons", "action_id": "mood", "options": options}
         if existing is not None and existing.mood:
             mood["initial_option"] = options[existing.mood - 1]
-        blocks.append(_input("mood", tr("monitoring.modal.mood"), mood, optional=False))
+        blocks.append(input_block("mood", tr("monitoring.modal.mood"), mood, optional=False))
     answers = {
         "wins": existing.wins if existing else "",
         "obstacles": "\n".join(o.text for o in form.open_obstacles),
@@ -161,7 +141,8 @@ def checkin_modal(tr: Translator, form: CheckinForm, zone: tzinfo) -> dict[str, 
         limit = OBSTACLES_MAX if name == "obstacles" else TEXT_MAX
         hint = tr("monitoring.modal.obstacles_hint", count=5) if name == "obstacles" else None
         element = _text(name, answers[name], limit, tr(f"monitoring.modal.{name}_placeholder"))
-        blocks.append(_input(name, tr(f"monitoring.modal.{name}"), element, hint=hint))
+        label = tr(f"monitoring.modal.{name}")
+        blocks.append(input_block(name, label, element, hint=hint, optional=True))
     metadata: dict[str, Any] = {"p": form.period.key, "s": shown}
     if len(json.dumps(metadata, separators=(",", ":"))) > 3000:
         metadata = {"p": form.period.key}  # too many to carry: each value is read as typed
@@ -184,7 +165,7 @@ def reply_modal(
         context(
             tr("monitoring.reply.context", employee=f"<@{employee_slack_id}>", period=period_text)
         ),
-        _input("reply", tr("monitoring.reply.label"), element, optional=False),
+        input_block("reply", tr("monitoring.reply.label"), element, optional=False),
     ]
     view = modal(
         tr,
@@ -230,9 +211,10 @@ def schedule_modal(
         }
         if spec.source != "team":
             element["initial_options"] = [inherit]
-        blocks.append(_input("inherit", tr("monitoring.schedule.inherit_label"), element))
+        label = tr("monitoring.schedule.inherit_label")
+        blocks.append(input_block("inherit", label, element, optional=True))
     blocks += [
-        _input(
+        input_block(
             "cadence",
             tr("monitoring.schedule.cadence"),
             {
@@ -243,7 +225,7 @@ def schedule_modal(
             },
             optional=False,
         ),
-        _input(
+        input_block(
             "weekday",
             tr("monitoring.schedule.weekday"),
             {
@@ -254,14 +236,14 @@ def schedule_modal(
             },
             optional=False,
         ),
-        _input(
+        input_block(
             "local_time",
             tr("monitoring.schedule.time"),
             {"type": "timepicker", "action_id": "local_time", "initial_time": spec.local_time},
             optional=False,
             hint=tr("monitoring.schedule.time_hint"),
         ),
-        _input(
+        input_block(
             "questions",
             tr("monitoring.schedule.questions"),
             {
@@ -273,7 +255,7 @@ def schedule_modal(
                     if spec.questions
                     else {}
                 ),
-            },
+            }, optional=True,
         ),
     ]
     if team_id is None:
@@ -283,7 +265,7 @@ def schedule_modal(
             "initial_value": str(escalation_days or 7),
         }
         blocks.append(
-            _input(
+            input_block(
                 "escalation_days",
                 tr("monitoring.schedule.escalation"),
                 element,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks.modals import modal
+from bot.blocks.modals import input_block, modal
 from bot.blocks.reward import quote
 from bot.blocks.text import button, context, escape, header, plain, section, truncate
 from bot.i18n import Translator
@@ -77,19 +77,8 @@ def nominate_actions(tr: Translator, review_id: int) -> dict[str, Any]:
 
 
 def _text_input(block_id: str, label_text: str, hint: str, *, optional: bool) -> dict[str, Any]:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain(label_text, 2000),
-        "hint": plain(hint, 2000),
-        "element": {
-            "type": "plain_text_input",
-            "action_id": VALUE,
-            "multiline": True,
-            "max_length": MAX_TEXT,
-        },
-    }
+    element = {"type": "plain_text_input", "multiline": True, "max_length": MAX_TEXT}
+    return input_block(block_id, label_text, element, optional=optional, hint=hint)
 
 
 def nominate_modal(

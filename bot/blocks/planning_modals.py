@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks import modals
+from bot.blocks.modals import input_block
 from bot.blocks.planning import title_of
-from bot.blocks.planning_form import OPTION_TEXT_LIMIT, VALUE, GoalForm, plain_number
+from bot.blocks.planning_form import OPTION_TEXT_LIMIT, GoalForm, plain_number
 from bot.blocks.text import button, context, divider, plain, section, truncate
 from bot.i18n import Translator
 from bot.planning.forms import MAX_KEY_RESULTS, KeyResultInput
@@ -25,26 +26,6 @@ KR_REMOVE = "planning_kr_remove"
 NOTICE_TITLE = "planning.notice.title"  # "Goals"
 NOTICE_CLOSE = "planning.notice.close"  # "OK"
 SAVED_TITLE = "planning.saved.title"
-
-
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label, 2000),
-        "element": {"action_id": VALUE, **element},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint, 2000)
-    return block
 
 
 def _text_input(value: str, placeholder: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -72,14 +53,14 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
     personal = form.levels == [GoalLevel.PERSONAL.value]  # else the level is chosen in the form
     blocks: list[dict[str, Any]] = [context(tr("planning.modal.intro"))]
     blocks.append(
-        _input(
+        input_block(
             "title",
             tr("planning.modal.title_label"),
             _text_input(data.title, tr("planning.modal.title_placeholder")),
         )
     )
     blocks.append(
-        _input(
+        input_block(
             "description",
             tr("planning.modal.description_label"),
             _text_input(data.description, multiline=True, max_length=3000),
@@ -88,7 +69,7 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
     )
     if len(form.levels) > 1:
         level = _radio(tr, "planning.level", form.levels, data.level)
-        blocks.append(_input("level", tr("planning.modal.level_label"), level))
+        blocks.append(input_block("level", tr("planning.modal.level_label"), level))
     if form.teams and len(form.levels) > 1:
         options = [
             {"text": plain(name, OPTION_TEXT_LIMIT), "value": str(tid)}
@@ -103,7 +84,7 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
         if chosen is not None:
             team["initial_option"] = chosen
         blocks.append(
-            _input(
+            input_block(
                 "team",
                 tr("planning.modal.team_label"),
                 team,
@@ -113,14 +94,14 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
         )
     kinds = [k.value for k in GoalKind]
     blocks.append(
-        _input(
+        input_block(
             "kind", tr("planning.modal.kind_label"), _radio(tr, "planning.kind", kinds, data.kind)
         )
     )
     due: dict[str, Any] = {"type": "datepicker"}
     if data.due_date is not None:
         due["initial_date"] = data.due_date.isoformat()
-    blocks.append(_input("due", tr("planning.modal.due_label"), due))
+    blocks.append(input_block("due", tr("planning.modal.due_label"), due))
     parent: dict[str, Any] = {
         "type": "external_select",
         "action_id": PARENT_SELECT,  # Slack asks for options by the element's action_id
@@ -130,7 +111,7 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
     if form.parent_option is not None:
         parent["initial_option"] = form.parent_option
     blocks.append(
-        _input(
+        input_block(
             "parent",
             tr("planning.modal.parent_label"),
             parent,
@@ -139,7 +120,7 @@ def goal_modal(tr: Translator, form: GoalForm) -> dict[str, Any]:
         )
     )
     blocks.append(
-        _input(
+        input_block(
             "weight",
             tr("planning.modal.weight_label"),
             _text_input(data.weight, "1"),
@@ -185,31 +166,31 @@ def _key_result_blocks(
         },
         # Optional: an empty row is no key result, and a goal may have none; a row with
         # other fields filled but no title is refused by the core, on this input.
-        _input(
+        input_block(
             f"kr_{row}_title",
             tr("planning.modal.kr_title_label"),
             _text_input(kr.title),
             optional=True,
         ),
-        _input(
+        input_block(
             f"kr_{row}_kind",
             tr("planning.modal.kr_kind_label"),
             _radio(tr, "planning.kr.kind", kinds, kr.kind),
         ),
-        _input(
+        input_block(
             f"kr_{row}_start",
             tr("planning.modal.kr_start_label"),
             _text_input(kr.start, "0"),
             optional=True,
         ),
-        _input(
+        input_block(
             f"kr_{row}_target",
             tr("planning.modal.kr_target_label"),
             _text_input(kr.target, "100"),
             optional=True,
             hint=tr("planning.modal.kr_numbers_hint"),
         ),
-        _input(
+        input_block(
             f"kr_{row}_unit",
             tr("planning.modal.kr_unit_label"),
             _text_input(kr.unit, tr("planning.modal.kr_unit_placeholder"), max_length=32),
@@ -224,7 +205,7 @@ def reason_modal(tr: Translator, goal: Goal, metadata: dict[str, Any]) -> dict[s
     return modals.modal(
         tr,
         "planning.reason.title",
-        [section(intro), _input("reason", tr("planning.reason.label"), reason)],
+        [section(intro), input_block("reason", tr("planning.reason.label"), reason)],
         callback_id=REASON_MODAL,
         submit_key="planning.reason.submit",
         close_key="planning.modal.cancel",
@@ -246,7 +227,7 @@ def progress_modal(tr: Translator, goal: Goal, by_hand: bool = False) -> dict[st
             else plain_number(tr, round(goal.manual_progress * 100, 1))
         )
         blocks.append(
-            _input(
+            input_block(
                 PROGRESS_BLOCK,
                 tr("planning.progress.percent_label"),
                 _text_input(percent, "0", max_length=6),
@@ -261,7 +242,7 @@ def progress_modal(tr: Translator, goal: Goal, by_hand: bool = False) -> dict[st
             if kr.done:
                 element["initial_options"] = [done]
             label = truncate(kr.title, 1900)
-            blocks.append(_input(block_id, label, element, optional=True))
+            blocks.append(input_block(block_id, label, element, optional=True))
         else:
             label = tr(
                 "planning.progress.metric_label",
@@ -271,7 +252,7 @@ def progress_modal(tr: Translator, goal: Goal, by_hand: bool = False) -> dict[st
                 unit=kr.unit,
             ).rstrip()
             value = plain_number(tr, kr.current_value)
-            blocks.append(_input(block_id, label, _text_input(value)))
+            blocks.append(input_block(block_id, label, _text_input(value)))
     if not goal.key_results and not by_hand:
         blocks.append(section(tr("planning.progress.none")))
     return modals.modal(
@@ -283,10 +264,3 @@ def progress_modal(tr: Translator, goal: Goal, by_hand: bool = False) -> dict[st
         close_key="planning.modal.cancel",
         metadata={"g": goal.id},
     )
-
-
-def notice_modal(tr: Translator, text: str, title_key: str = NOTICE_TITLE) -> dict[str, Any]:
-    """The house's notice modal with Planning's title and "OK". Planning's listeners call
-    bot/blocks/modals.py themselves; this name stays while the check-in listeners
-    (handlers/monitoring) still import it from here."""
-    return modals.notice_modal(tr, text, title_key, close_key=NOTICE_CLOSE)

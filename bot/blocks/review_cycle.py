@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.blocks.modals import modal
+from bot.blocks.modals import input_block, modal
 from bot.blocks.review import cycle_name, day, mention
-from bot.blocks.review_inputs import date_input, date_of, input_block, state_of, text_input
+from bot.blocks.review_inputs import date_input, date_of, state_of, text_input
 from bot.blocks.text import context, plain, truncate
 from bot.i18n import Translator
 from bot.review.forms import CycleInput, default_competencies, default_questions, default_scale

@@ -10,29 +10,8 @@ from datetime import date
 from typing import Any
 
 from bot.blocks import payload
-from bot.blocks.text import plain
 
 VALUE = "value"
-
-
-def input_block(
-    block_id: str,
-    label_text: str,
-    element: dict[str, Any],
-    *,
-    optional: bool = False,
-    hint: str | None = None,
-) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label_text, 2000),
-        "element": {**element, "action_id": VALUE},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint, 2000)
-    return block
 
 
 def text_input(

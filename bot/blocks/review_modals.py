@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.blocks.modals import modal
+from bot.blocks.modals import input_block, modal
 from bot.blocks.monitoring import period_key_label
 from bot.blocks.review import answers_blocks, cycle_name, day, mention, ratings_lines
-from bot.blocks.review_inputs import input_block, selected_int, state_of, text_input
+from bot.blocks.review_inputs import selected_int, state_of, text_input
 from bot.blocks.text import context, divider, escape, plain, section, truncate
 from bot.i18n import Translator
 from bot.review.evidence import Evidence

@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.blocks.home import HomeContext
 from bot.blocks.monitoring_home import section_blocks
 from bot.monitoring.home import checkin_status
 from bot.monitoring.tasks import TICK_TASKS
@@ -14,6 +13,7 @@ from bot.permissions import Action
 from bot.slack.services import Services
 from handlers.commands import Subcommand
 from handlers.cycle import Cycle
+from handlers.home import HomeContext
 from handlers.monitoring import admin, checkins
 
 

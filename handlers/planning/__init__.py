@@ -6,13 +6,13 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.blocks.home import HomeContext
 from bot.blocks.planning_home import planning_section
 from bot.permissions import Action
 from bot.planning.home import planning_home
 from bot.slack.services import Services
 from handlers.commands import Subcommand
 from handlers.cycle import Cycle
+from handlers.home import HomeContext
 from handlers.planning import goal_modal, goals
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.blocks.home import HomeContext
 from bot.blocks.review_home import review_section
 from bot.permissions import Action
 from bot.review.home import load_review_home
@@ -14,6 +13,7 @@ from bot.review.tasks import TICK_TASKS
 from bot.slack.services import Services
 from handlers.commands import Subcommand
 from handlers.cycle import Cycle
+from handlers.home import HomeContext
 from handlers.review import modals, reviews
 
 

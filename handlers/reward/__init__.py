@@ -6,7 +6,6 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.blocks.home import HomeContext
 from bot.blocks.reward_home import reward_section
 from bot.permissions import Action
 from bot.reward.home import recognition_home
@@ -14,6 +13,7 @@ from bot.reward.summary import TICK_TASKS
 from bot.slack.services import Services
 from handlers.commands import Subcommand
 from handlers.cycle import Cycle
+from handlers.home import HomeContext
 from handlers.reward import kudos, nominations
 
 
