@@ -22,6 +22,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 from bot.config import SUPPORTED_LOCALES
+from storage.models import Employee
 
 LOCALE_DIR = Path(__file__).parent / "locales"
 
@@ -121,10 +122,12 @@ class HasLocale(Protocol):
     locale: str | None
 
 
-TranslatorFor = Callable[[HasLocale], Translator]
+# What a notify module is handed to write for each recipient: `translators(...)` below, or the
+# running app's `services.translator_for`.
+TranslatorFor = Callable[[Employee], Translator]
 
 
-def translators(default_locale: str) -> TranslatorFor:
+def translators(default_locale: str) -> Callable[[HasLocale], Translator]:
     """Each recipient's own language (their Slack locale), else `default_locale`: what every
     message written for someone else (a notification, a reminder) is translated with."""
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from bot import audit
 from bot.blocks.channels import channel_warning
 from bot.clock import zone_of
-from bot.i18n import Translator, resolve_locale
+from bot.i18n import translators
 from bot.outbox import enqueue
 from bot.ports import About, ChannelState
 from storage.models import AuditLog, Employee, Role, Workspace
@@ -94,7 +94,7 @@ def warn_unreachable(
     queued = 0
     people = hr_people(session, team_id)
     for person in people:
-        tr = Translator(resolve_locale(person.locale, default_locale))
+        tr = translators(default_locale)(person)
         queued += enqueue(
             session,
             team_id=team_id,

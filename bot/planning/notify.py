@@ -13,7 +13,6 @@ resubmission gets its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,15 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import planning as blocks
-from bot.i18n import Translator, translators
+from bot.i18n import TranslatorFor, translators
 from bot.outbox import enqueue, post_message
 from bot.planning.forms import local_today
 from bot.planning.queries import alignment_chain
 from bot.planning.rules import approver_for
 from storage.goals import Goal
 from storage.models import Employee, OutboxMessage, Workspace
-
-TranslatorFor = Callable[[Employee], Translator]
 
 
 def default_translators(session: Session, team_id: str) -> TranslatorFor:
