@@ -44,14 +44,14 @@ def test_a_double_submit_that_loses_the_race_edits_the_winners_checkin(
         submit_checkin(session, employee, first, settings=app_settings, now=now)
 
     looked = 0
-    real_find = checkins_module._find
+    real_find = checkins_module.find_checkin
 
     def find_nothing_at_first(*args: Any) -> Checkin | None:
         nonlocal looked
         looked += 1
         return None if looked == 1 else real_find(*args)
 
-    monkeypatch.setattr(checkins_module, "_find", find_nothing_at_first)
+    monkeypatch.setattr(checkins_module, "find_checkin", find_nothing_at_first)
     with db.session() as session:
         employee = session.get_one(Employee, employee_id)
         result = submit_checkin(session, employee, second, settings=app_settings, now=now)

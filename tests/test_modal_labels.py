@@ -32,7 +32,7 @@ from bot.blocks.planning_form import GoalForm, form_for_goal
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
 from bot.i18n import Translator
-from bot.monitoring.checkins import checkin_form
+from bot.monitoring.checkin_form import checkin_form
 from bot.monitoring.schedule import ScheduleSpec
 from bot.planning import create_goal
 from bot.review.evidence import gather

@@ -16,7 +16,7 @@ from bot.blocks.text import context, divider, escape, plain, section, truncate
 from bot.i18n import Translator
 
 if TYPE_CHECKING:
-    from bot.monitoring.checkins import CheckinForm
+    from bot.monitoring.checkin_form import CheckinForm
     from bot.monitoring.schedule import ScheduleSpec
 
 CHECKIN_CALLBACK = "monitoring_checkin"

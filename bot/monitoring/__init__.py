@@ -8,14 +8,11 @@ caller's transaction. The scheduled work is in bot/monitoring/tasks.py.
 
 from bot.monitoring.answers import acknowledge_checkin, checkin_for_manager, reply_to_checkin
 from bot.monitoring.away import cancel_away, parse_away_date, set_away
+from bot.monitoring.checkin_form import CheckinForm, checkin_form, default_period, resolve_period
 from bot.monitoring.checkins import (
     CheckinAnswers,
-    CheckinForm,
     SubmitResult,
-    checkin_form,
-    default_period,
     obstacle_lines,
-    resolve_period,
     submit_checkin,
 )
 from bot.monitoring.errors import MonitoringValidationError, NotFound, ReaderOnly

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import zone_of
 from bot.config import Settings
-from bot.monitoring.checkins import default_period
+from bot.monitoring.checkin_form import default_period
 from bot.monitoring.obstacles import open_obstacles_of, team_open_obstacles
 from bot.monitoring.periods import Period, moments
 from bot.monitoring.schedule import schedule_for
