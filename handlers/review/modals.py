@@ -46,6 +46,7 @@ from bot.review import (
 )
 from bot.review.dates import local_today
 from bot.slack.services import Services
+from handlers.feedback.review_hooks import peer_setup_problems, save_peer_setup_from
 from handlers.review.refusals import refusal
 from handlers.toolkit import acting_employee, modal_of, publish_homes
 from storage.models import Employee
@@ -124,15 +125,24 @@ def register(app: App, services: Services) -> None:
                 if actor is None or not actor.active:
                     raise PermissionDenied(Action.OPEN_REVIEW_CYCLE)
                 tr = services.translator_for(actor)
+                data = read_cycle_form(view)
+                today = local_today(services.clock.now(), None, services.settings.default_tz)
+                peers = peer_setup_problems(  # peer feedback (360): handlers/feedback
+                    tr, view, self_due=data.self_due, manager_due=data.manager_due, today=today
+                )
+                if peers:
+                    ack(response_action="errors", errors=peers)
+                    return
                 result = create_cycle(
                     session,
                     actor,
-                    read_cycle_form(view),
+                    data,
                     now=services.clock.now(),
                     tz=services.settings.default_tz,
                     tr_for=services.translator_for,
                     open_now=False,  # the fan-out of invitations is the scheduler's work
                 )
+                save_peer_setup_from(session, result.cycle, view, services.clock.now())
                 text = cycle_created_text(
                     tr,
                     result.cycle,
