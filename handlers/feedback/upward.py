@@ -57,6 +57,7 @@ from handlers.toolkit import (
     acting_employee,
     answer_errors,
     open_view,
+    publish_homes,
     services_of,
     team_of,
     tell,
@@ -285,6 +286,8 @@ def answer_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> No
         answer_errors(ack, view, errors, notice)
         return
     ack(response_action="update", view=notice(tr("feedback.upward.answer.thanks")))
+    user_id = str((body.get("user") or {}).get("id") or "")
+    publish_homes(services, services.client, team_of(body, context), {user_id})
 
 
 def results_clicked(
