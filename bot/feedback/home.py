@@ -186,22 +186,22 @@ def _received(session: Session, employee: Employee) -> tuple[tuple[ReceivedLine,
     )
     total = session.scalar(select(func.count()).select_from(Feedback).where(*mine)) or 0
     rows = session.scalars(
-        select(Feedback).where(*mine).order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        select(Feedback)
+        .where(*mine)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(RECEIVED)
     ).unique()
-    lines: list[ReceivedLine] = []
-    for feedback in rows:
-        if len(lines) == RECEIVED:
-            break
-        lines.append(
-            ReceivedLine(
-                feedback.giver.slack_id,
-                feedback.went_well,
-                feedback.could_be_better,
-                feedback.goal.title if feedback.goal is not None else None,
-                feedback.created_at,
-            )
+    lines = tuple(
+        ReceivedLine(
+            feedback.giver.slack_id,
+            feedback.went_well,
+            feedback.could_be_better,
+            feedback.goal.title if feedback.goal is not None else None,
+            feedback.created_at,
         )
-    return tuple(lines), int(total)
+        for feedback in rows
+    )
+    return lines, int(total)
 
 
 def _peers(session: Session, employee: Employee) -> tuple[tuple[PeerLine, ...], ...]:
