@@ -47,6 +47,11 @@ class Settings:
     log_level: str
     # HTTP mode: the largest request body accepted (bot/slack/request_guard.py).
     max_request_bytes: int = 1024 * 1024
+    # Feedback: a request for feedback expires after this many days, and an anonymous upward
+    # round shows a manager's results only when at least this many reports answered (HR may
+    # ask for more in a round, never fewer; never below 3).
+    feedback_request_days: int = 14
+    upward_min_answers: int = 3
 
     @property
     def socket_mode(self) -> bool:
@@ -196,4 +201,6 @@ def load_settings(
         max_request_bytes=_int(
             values, "KINERJA_MAX_REQUEST_BYTES", 1024 * 1024, 64 * 1024, 64 * 1024 * 1024
         ),
+        feedback_request_days=_int(values, "KINERJA_FEEDBACK_REQUEST_DAYS", 14, 1, 90),
+        upward_min_answers=_int(values, "KINERJA_UPWARD_MIN_ANSWERS", 3, 3, 50),
     )

@@ -48,6 +48,21 @@ class Action(StrEnum):
     # Reward nominations: the manager of record nominates (bot/reward/nominations.py checks the
     # relation to the review); HR and admins decide, never on a nomination about themselves.
     DECIDE_NOMINATION = "decide_nomination"
+    # Feedback: everyone gives feedback, asks for it about themselves, answers what they are
+    # asked (requests, peer feedback, the anonymous round about their manager), proposes peers
+    # for their review and approves their reports' peers (as manager of record), and reads the
+    # results of rounds about themselves; managers (and HR and admins, who may manage people)
+    # also ask about a direct report. HR and admins run anonymous upward rounds. The relation
+    # to the request, review or round is checked in bot/feedback/rules.py.
+    GIVE_FEEDBACK = "give_feedback"
+    REQUEST_FEEDBACK = "request_feedback"
+    REQUEST_FEEDBACK_ABOUT_REPORT = "request_feedback_about_report"
+    ANSWER_FEEDBACK = "answer_feedback"
+    PROPOSE_PEERS = "propose_peers"
+    APPROVE_PEERS = "approve_peers"
+    ANSWER_UPWARD = "answer_upward"
+    VIEW_UPWARD_RESULTS = "view_upward_results"
+    RUN_UPWARD_ROUNDS = "run_upward_rounds"
 
 
 _EVERYONE = frozenset({Action.VIEW_HELP, Action.VIEW_OWN_PROFILE})
@@ -125,6 +140,29 @@ _NOMINATIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({Action.DECIDE_NOMINATION}),
 }
 ROLE_ACTIONS = {role: actions | _NOMINATIONS[role] for role, actions in ROLE_ACTIONS.items()}
+
+_FEEDBACK_EVERYONE = frozenset(
+    {
+        Action.GIVE_FEEDBACK,
+        Action.REQUEST_FEEDBACK,
+        Action.ANSWER_FEEDBACK,
+        Action.PROPOSE_PEERS,
+        Action.APPROVE_PEERS,
+        Action.ANSWER_UPWARD,
+        Action.VIEW_UPWARD_RESULTS,
+    }
+)
+_FEEDBACK_HR = _FEEDBACK_EVERYONE | {
+    Action.REQUEST_FEEDBACK_ABOUT_REPORT,
+    Action.RUN_UPWARD_ROUNDS,
+}
+_FEEDBACK: dict[Role, frozenset[Action]] = {
+    Role.EMPLOYEE: _FEEDBACK_EVERYONE,
+    Role.MANAGER: _FEEDBACK_EVERYONE | {Action.REQUEST_FEEDBACK_ABOUT_REPORT},
+    Role.HR: _FEEDBACK_HR,
+    Role.ADMIN: _FEEDBACK_HR,
+}
+ROLE_ACTIONS = {role: actions | _FEEDBACK[role] for role, actions in ROLE_ACTIONS.items()}
 
 
 class PermissionDenied(Exception):

@@ -9,6 +9,7 @@ from bot.slack.services import Services
 from bot.ticks import TickTask
 from handlers import (
     commands,
+    feedback,
     home,
     middleware,
     monitoring,
@@ -33,6 +34,7 @@ CYCLES: tuple[Cycle, ...] = (
     monitoring.CYCLE,
     review.CYCLE,
     reward.CYCLE,
+    feedback.CYCLE,
     reporting.CYCLE,
 )
 

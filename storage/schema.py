@@ -4,9 +4,30 @@ Each cycle keeps its tables in its own module (and its migrations on its own bra
 add the module here when it is created.
 """
 
-from storage import checkins, erasures, goals, kudos, models, nominations, reviews
+from storage import (
+    checkins,
+    erasures,
+    feedback,
+    goals,
+    kudos,
+    models,
+    nominations,
+    reviews,
+    upward,
+)
 from storage.models import Base
 
 metadata = Base.metadata
 
-__all__ = ["checkins", "erasures", "goals", "kudos", "metadata", "models", "nominations", "reviews"]
+__all__ = [
+    "checkins",
+    "erasures",
+    "feedback",
+    "goals",
+    "kudos",
+    "metadata",
+    "models",
+    "nominations",
+    "reviews",
+    "upward",
+]

@@ -22,6 +22,7 @@ CORE = (
     "bot.review",
     "bot.reward",
     "bot.reporting",
+    "bot.feedback",
     "bot.org",
     "bot.blocks",
     "bot.ticks",

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from handlers.feedback.give import SHORTCUT_CALLBACK as FEEDBACK_SHORTCUT
 from handlers.reward.kudos import SHORTCUT_CALLBACK
 
 MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
@@ -24,7 +25,7 @@ def test_one_slash_command_with_escaped_mentions() -> None:
 
 def test_shortcuts_match_the_listeners() -> None:
     shortcuts = _manifest()["features"]["shortcuts"]
-    assert {s["callback_id"] for s in shortcuts} == {SHORTCUT_CALLBACK}
+    assert {s["callback_id"] for s in shortcuts} == {SHORTCUT_CALLBACK, FEEDBACK_SHORTCUT}
     assert all(len(s["name"]) <= 24 for s in shortcuts)
 
 

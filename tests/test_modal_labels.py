@@ -19,6 +19,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.blocks import (
+    feedback_modals,
+    feedback_review,
+    feedback_upward,
     modals,
     monitoring_modals,
     nominations,
@@ -31,6 +34,7 @@ from bot.blocks import (
 from bot.blocks.planning_form import GoalForm, form_for_goal
 from bot.clock import FixedClock
 from bot.config import Settings, load_settings
+from bot.feedback.upward_results import QuestionResult, UpwardResults
 from bot.i18n import Translator
 from bot.monitoring.checkin_form import checkin_form
 from bot.monitoring.schedule import ScheduleSpec
@@ -43,6 +47,7 @@ from bot.reward.values import all_values
 from storage.db import Database
 from storage.goals import Goal
 from storage.reviews import Review
+from storage.upward import UpwardInvitation, UpwardRound
 from tests.nomination_fixtures import approved
 from tests.planning_fixtures import goal_input
 from tests.review_fixtures import Org, make_org, review_of, sales_cycle
@@ -86,7 +91,33 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
     values = all_values(session, org.hr.team_id)
     recognition = RecognitionSettings(channel="C0KUDOS", daily_cap=5, monthly_summary=True)
     spec = ScheduleSpec()
+    round_ = UpwardRound(
+        name="Q4 <round>", questions=[{"label_en": "Clear goals", "label_id": "Sasaran jelas"}],
+        min_answers=3, closes_on=now.date(), tz="Asia/Jakarta", status="closed",
+    )  # fmt: skip
+    invitation = UpwardInvitation(id=1, round=round_, manager=org.manager, employee=org.eko)
+    released = UpwardResults(
+        round_, True, "released", 3, (QuestionResult(round_.questions[0], 4.0),), ("Good",)
+    )
     return {
+        "feedback_modals.give_modal": lambda tr: feedback_modals.give_modal(
+            tr, person=org.eko, goals=[goal], manager=org.manager, giver=org.edi
+        ),
+        "feedback_modals.give_modal:answer": lambda tr: feedback_modals.give_modal(
+            tr, person=org.eko, fixed=True, readers="Maya reads it.", metadata={"a": 1}
+        ),
+        "feedback_modals.request_modal": lambda tr: feedback_modals.request_modal(
+            tr, reports=[org.eko, org.edi], days=14
+        ),
+        "feedback_review.peers_modal": lambda tr: feedback_review.peers_modal(
+            tr, callback_id=feedback_review.PROPOSE_MODAL, set_id=1, version=1, most=3,
+            intro="Propose peers.",
+        ),
+        "feedback_upward.round_modal": lambda tr: feedback_upward.round_modal(
+            tr, floor=3, questions="Clear goals | Sasaran jelas"
+        ),
+        "feedback_upward.answer_modal": lambda tr: feedback_upward.answer_modal(tr, invitation),
+        "feedback_upward.results_modal": lambda tr: feedback_upward.results_modal(tr, released),
         "modals.notice_modal": lambda tr: modals.notice_modal(tr, "Done.", "review.notice.title"),
         "monitoring_modals.checkin_modal": lambda tr: monitoring_modals.checkin_modal(
             tr, form, ZoneInfo("Asia/Jakarta")

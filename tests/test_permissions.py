@@ -36,6 +36,15 @@ MATRIX = {
     Action.VIEW_ORG_REPORT: (False, False, True, True),
     Action.EXPORT_DATA: (False, False, True, True),
     Action.DECIDE_NOMINATION: (False, False, True, True),
+    Action.GIVE_FEEDBACK: (True, True, True, True),
+    Action.REQUEST_FEEDBACK: (True, True, True, True),
+    Action.REQUEST_FEEDBACK_ABOUT_REPORT: (False, True, True, True),
+    Action.ANSWER_FEEDBACK: (True, True, True, True),
+    Action.PROPOSE_PEERS: (True, True, True, True),
+    Action.APPROVE_PEERS: (True, True, True, True),
+    Action.ANSWER_UPWARD: (True, True, True, True),
+    Action.VIEW_UPWARD_RESULTS: (True, True, True, True),
+    Action.RUN_UPWARD_ROUNDS: (False, False, True, True),
 }
 ROLES = (Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN)
 

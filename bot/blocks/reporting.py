@@ -18,6 +18,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from bot.blocks.feedback_digest import feedback_digest
 from bot.blocks.monitoring import period_label
 from bot.blocks.text import (
     SECTION_TEXT_LIMIT,
@@ -337,6 +338,9 @@ def hr_digest_message(
     if figures.nominations_waiting is not None:
         line = tr("reporting.nominations.line", count=figures.nominations_waiting)
         blocks.append(section(f"{tr('reporting.nominations.title')}\n{line}"))
+    if figures.feedback is not None:  # counts only: bot/blocks/feedback_digest.py
+        title, lines = feedback_digest(tr, figures.feedback)
+        blocks += packed(tr, title, lines)
     blocks.append(context(tr("reporting.hr.report_footer" if report else "reporting.hr.footer")))
     current = figures.organisation.current
     checked_in = (

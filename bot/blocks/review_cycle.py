@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.blocks.feedback_review import peer_cycle_inputs
 from bot.blocks.modals import input_block, modal
 from bot.blocks.review import cycle_name, day, mention
 from bot.blocks.review_inputs import date_input, date_of, state_of, text_input
@@ -77,6 +78,7 @@ def cycle_modal(tr: Translator, teams: list[tuple[int, str]]) -> dict[str, Any]:
             hint=tr("review.cycle_modal.scale_hint"),
         ),
     ]
+    blocks += peer_cycle_inputs(tr)  # peer feedback (360): bot/blocks/feedback_review.py
     return modal(
         tr,
         "review.cycle_modal.title",

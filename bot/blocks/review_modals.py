@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.feedback_review import peer_evidence_blocks
 from bot.blocks.modals import input_block, modal
 from bot.blocks.monitoring import period_key_label
 from bot.blocks.review import answers_blocks, cycle_name, day, mention, ratings_lines
@@ -135,6 +136,7 @@ def self_modal(
             )
         ),
         *evidence_blocks(tr, evidence, cycle),
+        *peer_evidence_blocks(tr, evidence.peers, employee=True),
         divider(),
     ]
     for index, question in enumerate(cycle.questions):
@@ -228,6 +230,7 @@ def manager_modal(tr: Translator, review: Review, evidence: Evidence) -> dict[st
             )
         ),
         *evidence_blocks(tr, evidence, cycle),
+        *peer_evidence_blocks(tr, evidence.peers, employee=False),
         divider(),
         section(f"*{tr('review.manager_modal.self_title')}*"),
         *answers_blocks(tr, cycle, review.self_answers),

@@ -27,6 +27,7 @@ from sqlalchemy import Text, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot import audit
+from bot.feedback.privacy import end_feedback_of, erase_feedback_text
 from bot.org.erasure_marks import mark_erased, pseudonym
 from bot.reporting.personal_data import (
     MARKER,
@@ -209,6 +210,7 @@ def _replace_what_they_wrote(
     for review_event in session.scalars(history):
         review_event.detail = {}
         changed["review_events"] += 1
+    texts += erase_feedback_text(session, person, MARKER, changed)  # bot/feedback/privacy.py
     session.flush()  # before the table-wide pass below, which reads and writes in SQL
     texts += _replace_owned_text(session, person.team_id, pid, changed)
     return authored_snippets(t for t in texts if t)
@@ -258,6 +260,7 @@ def _end_their_part(session: Session, person: Employee, now: datetime) -> dict[s
         session.execute(delete(ReviewEvent).where(ReviewEvent.review_id.in_(withdrawn)))
         session.execute(delete(Review).where(Review.id.in_(withdrawn)))
     ended["reviews"] = len(withdrawn)
+    ended.update(end_feedback_of(session, person, now))  # asks and requests: bot/feedback
     session.expire_all()  # rows changed in SQL: nothing stale is flushed over them
     return {kind: count for kind, count in ended.items() if count}
 

@@ -8,8 +8,9 @@ Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`
 carriage return) is prefixed with `'` — the usual defence against CSV injection; strip it when
 reading back. People are named by Slack id and name, never by internal ids.
 
-Files: goals, key_results, checkins, obstacles, reviews, kudos, nominations. Each is written by
-a streaming query, so memory stays flat for a year of check-ins.
+Files: goals, key_results, checkins, obstacles, reviews, kudos, nominations, and the feedback
+cycle's feedback, feedback_requests and upward_rounds (bot/reporting/export_feedback.py). Each
+is written by a streaming query, so memory stays flat for a year of check-ins.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import audit
+from bot.reporting.export_feedback import FEEDBACK_KINDS, FEEDBACK_PRIVATE
 from bot.reporting.export_scope import ExportScope
 from bot.reporting.goals import GoalRow, progress_of
 from storage.checkins import Checkin, Obstacle
@@ -329,9 +331,10 @@ KINDS: tuple[tuple[str, list[str], Source], ...] = (
     ("reviews", REVIEWS, _reviews),
     ("kudos", KUDOS, _kudos),
     ("nominations", NOMINATIONS, _nominations),
+    *FEEDBACK_KINDS,  # feedback, requests, upward rounds: bot/reporting/export_feedback.py
 )
 # Columns only the operator's export of everything stored has.
-PRIVATE_COLUMNS = {"checkins": CHECKIN_ANSWERS, "reviews": REVIEW_ANSWERS}
+PRIVATE_COLUMNS = {"checkins": CHECKIN_ANSWERS, "reviews": REVIEW_ANSWERS, **FEEDBACK_PRIVATE}
 
 
 def header_of(name: str, header: list[str], scope: ExportScope) -> list[str]:

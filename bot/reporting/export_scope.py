@@ -11,7 +11,10 @@ Two scopes, and no third:
   descriptions follow the planning rules (bot/planning/rules.visible_clause: company and team
   goals, one's own, one's reports', those one approves; admins every goal), and a draft is its
   writer's alone. Nominations follow the reward rules (never one about the exporter before it
-  is announced to them). Kudos are public by nature and go as they are.
+  is announced to them). Kudos are public by nature and go as they are. Feedback between
+  people goes as who, whom, when and who may read it, never what was written (nor what a
+  request asked); anonymous upward rounds as counts of invited and answered people only
+  (bot/reporting/export_feedback.py).
 - **Everything stored** (`kinerja export --include-private-text`, the server operator only):
   every column of every record, drafts and private answers included.
 

@@ -2,9 +2,10 @@
 
 `hr_figures` builds them with a fixed number of grouped queries (about a dozen, whatever the
 head count): participation and mood per team and period, goal confidence per period, goals at
-risk, open obstacles by age (escalated ones named), review-cycle progress, recognition, and
-reward nominations waiting for HR. It holds counts and names only: no review text and no
-check-in answer ever reaches it, so whatever renders it cannot leak them.
+risk, open obstacles by age (escalated ones named), review-cycle progress, recognition,
+reward nominations waiting for HR, and feedback given and asked for per team. It holds counts
+and names only: no review text, no check-in answer and no feedback ever reaches it, so
+whatever renders it cannot leak them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.clock import zone_of
+from bot.feedback.figures import FeedbackFigures, feedback_figures
 from bot.monitoring.periods import Period
 from bot.monitoring.schedule import load_schedules
 from bot.reporting import queries
@@ -134,6 +136,7 @@ class DigestFigures:
     cycles: tuple[CycleFigures, ...]
     recognition: queries.RecognitionRows
     nominations_waiting: int | None  # None: nominations do not exist yet
+    feedback: FeedbackFigures | None = None  # counts per team, never content (bot/feedback)
 
     @property
     def period(self) -> Period:
@@ -159,6 +162,7 @@ def hr_figures(session: Session, team_id: str, *, now: datetime, org_tz: str) ->
         cycles=cycle_figures(now, queries.cycle_counts(session, team_id)),
         recognition=queries.recognition(session, team_id, window),
         nominations_waiting=queries.nominations_waiting(session, team_id),
+        feedback=feedback_figures(session, team_id, now=now),
     )
 
 

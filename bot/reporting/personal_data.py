@@ -11,6 +11,10 @@ The export also lists, readably, the kudos they received (`kudos_received`): the
 value, when, and who gave it (and with whom they were recognised), as the product shows them to
 the recipient — the kudos rows themselves are the giver's.
 
+Anonymous upward answers are nobody's: no export holds them, and a manager's does not say which
+reports answered about them; it lists the released results of the rounds about them
+(`upward_feedback_about_them`), as they were shown (bot/feedback/privacy.py).
+
 `erase_person` keeps the rows that aggregates count (check-ins, kudos, goals, reviews stay,
 under the same internal id and team, so participation and kudos counts do not change) and
 removes what identifies the person or what they wrote:
@@ -48,6 +52,7 @@ from sqlalchemy import JSON, String, Table, Text, cast, or_, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.text import escape
+from bot.feedback.privacy import EXPORT_RULES, upward_about
 from bot.reward.kudos import kudos_received
 from storage.models import Employee
 from storage.schema import metadata
@@ -196,8 +201,13 @@ def export_person(
         entry = found.setdefault(table.name, {}).setdefault(primary_key(table, data), (data, set()))
         entry[1].add("mentions")
     records = {
-        name: [{**data, "_refers_as": sorted(how)} for _, (data, how) in sorted(rows.items())]
+        name: [
+            {**data, "_refers_as": sorted(how)}
+            for _, (data, how) in sorted(rows.items())
+            if EXPORT_RULES.get(name, "") == "" or EXPORT_RULES[name] in how
+        ]
         for name, rows in sorted(found.items())
+        if name not in EXPORT_RULES or EXPORT_RULES[name] is not None
     }
     return {
         "format": FORMAT,
@@ -206,6 +216,7 @@ def export_person(
         "person": as_dict(employees, own),
         "records": records,
         "kudos_received": _kudos_received(session, person),
+        "upward_feedback_about_them": upward_about(session, person),
     }
 
 

@@ -1,5 +1,6 @@
 """The evidence of a review's period: what the employee's goals, check-ins and recognition
-say about it, gathered from the other cycles through their public functions and models.
+say about it, gathered from the other cycles through their public functions and models, and
+what their peers said (peer feedback, when the cycle asks for it: bot/feedback/evidence.py).
 
 Shown in the self-review and manager review modals, so both write from the same facts. The
 period is [period start, period end] in the cycle's zone; active goals are shown whatever
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import zone_of
+from bot.feedback.evidence import PeerEvidence, peer_evidence
 from bot.planning import active_goals_of, goal_progress
 from bot.review.dates import start_of
 from bot.reward.kudos import kudos_received
@@ -54,6 +56,7 @@ class Evidence:
     obstacles: list[ObstacleEvidence] = field(default_factory=list)
     kudos: list[Kudos] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    peers: PeerEvidence | None = None  # peer feedback (360), when the cycle asks for it
 
     @property
     def empty(self) -> bool:
@@ -122,6 +125,7 @@ def gather(session: Session, review: Review) -> Evidence:
         "obstacles": len(obstacles),
         "kudos": len(kudos),
     }
+    evidence.peers = peer_evidence(session, review)
     evidence.goals, evidence.wins = evidence.goals[:LIMIT], evidence.wins[:LIMIT]
     evidence.obstacles, evidence.kudos = evidence.obstacles[:LIMIT], evidence.kudos[:LIMIT]
     return evidence

@@ -17,6 +17,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.feedback_review import read_peer_setup
 from bot.blocks.modals import notice_modal
 from bot.blocks.payload import meta_id
 from bot.blocks.review_cycle import CYCLE_MODAL, cycle_created_text, read_cycle_form
@@ -32,6 +33,7 @@ from bot.blocks.review_modals import (
     self_modal,
 )
 from bot.clock import zone_of
+from bot.feedback.peer_setup import peer_setup_errors
 from bot.i18n import Translator, translators
 from bot.review import (
     ReviewAction,
@@ -46,6 +48,7 @@ from bot.review import (
 )
 from bot.review.dates import local_today
 from bot.slack.services import Services
+from handlers.feedback.review_hooks import save_peer_setup_from
 from handlers.review.refusals import NOTICE_TITLE, REFUSALS, explain, refusal
 from handlers.toolkit import (
     Actor,
@@ -145,15 +148,25 @@ def submit_cycle(
 
     def work(actor: Actor) -> dict[str, Any]:
         now, zone = actor.now, services.settings.default_tz
+        data = read_cycle_form(view)
+        peers = peer_setup_errors(  # peer feedback (360): bot/feedback/peer_setup.py
+            read_peer_setup(view),
+            self_due=data.self_due,
+            manager_due=data.manager_due,
+            today=local_today(now, None, zone),
+        )
+        if peers:
+            raise ReviewValidationError(peers)
         result = create_cycle(
             actor.session,
             actor.employee,
-            read_cycle_form(view),
+            data,
             now=now,
             tz=zone,
             tr_for=translators(services.settings.default_locale),
             open_now=False,  # the fan-out of invitations is the scheduler's work
         )
+        save_peer_setup_from(actor.session, result.cycle, view, now)
         text = cycle_created_text(
             actor.tr,
             result.cycle,

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.feedback.peers import save_peer_setup
 from bot.i18n import t, translators
 from bot.review import (
     CycleInput,
@@ -26,8 +27,10 @@ from bot.review import (
     cycles_of,
 )
 from bot.review.cycles import CLI_ACTOR
+from bot.review.dates import local_today
 from bot.review.forms import default_competencies, default_questions
 from bot.shell.cli.common import CliError, open_database, services_for, workspace_of
+from bot.shell.cli.feedback_peers import add_peer_arguments, peer_setup_from
 from storage.models import Team
 from storage.reviews import Review
 
@@ -63,6 +66,7 @@ def add_review_parser(commands: argparse._SubParsersAction) -> None:
     )
     start.add_argument("--scale", action="append", default=[], help="a label, lowest first")
     start.add_argument("--workspace", help="workspace id (T…) when several are installed")
+    add_peer_arguments(start)  # peer feedback (360): bot/shell/cli/feedback_peers.py
     listing = actions.add_parser("list", help="print every cycle with its progress")
     listing.add_argument("--workspace", help="workspace id (T…) when several are installed")
     close = actions.add_parser("close", help="close a cycle; its reviews become read-only")
@@ -131,14 +135,21 @@ def _open(
         competencies="\n".join(args.competency) or default_competencies(),
         scale="\n".join(args.scale),
     )
+    today = local_today(now, None, settings.default_tz)
+    peers = peer_setup_from(
+        args, self_due=data.self_due, manager_due=data.manager_due, today=today
+    )
     result = create_cycle_as_operator(
         session, team_id, data, now=now, tz=settings.default_tz, tr_for=translators(locale)
     )
     cycle = result.cycle
+    setup = save_peer_setup(session, cycle, peers, now=now)
     if result.opened:
         print(f"review cycle {cycle.id} {cycle.name!r} opened: {result.reviews} people invited")
     else:
         print(f"review cycle {cycle.id} {cycle.name!r} opens on {cycle.opens_on} at 09:00")
+    if setup is not None:
+        print(f"peer feedback: {setup.peers} peers each, answers due {setup.due}")
     if result.left_out:
         names = ", ".join(f"{p.name or p.slack_id} ({p.slack_id})" for p in result.left_out)
         print(f"left out (no manager recorded): {names}")
