@@ -48,6 +48,10 @@ class Action(StrEnum):
     # Reward nominations: the manager of record nominates (bot/reward/nominations.py checks the
     # relation to the review); HR and admins decide, never on a nomination about themselves.
     DECIDE_NOMINATION = "decide_nomination"
+    # 1:1s: anyone may be in one (a manager with a report, a report with their manager); the
+    # relation to a series (its manager, its report, nobody) is checked in bot/oneonone/rules.py.
+    # HR sees only how many were held or skipped per manager (digest, report), never content.
+    HOLD_ONE_ON_ONE = "hold_one_on_one"
 
 
 _EVERYONE = frozenset({Action.VIEW_HELP, Action.VIEW_OWN_PROFILE})
@@ -125,6 +129,8 @@ _NOMINATIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({Action.DECIDE_NOMINATION}),
 }
 ROLE_ACTIONS = {role: actions | _NOMINATIONS[role] for role, actions in ROLE_ACTIONS.items()}
+
+ROLE_ACTIONS = {role: actions | {Action.HOLD_ONE_ON_ONE} for role, actions in ROLE_ACTIONS.items()}
 
 
 class PermissionDenied(Exception):

@@ -4,9 +4,19 @@ Each cycle keeps its tables in its own module (and its migrations on its own bra
 add the module here when it is created.
 """
 
-from storage import checkins, erasures, goals, kudos, models, nominations, reviews
+from storage import checkins, erasures, goals, kudos, models, nominations, oneonones, reviews
 from storage.models import Base
 
 metadata = Base.metadata
 
-__all__ = ["checkins", "erasures", "goals", "kudos", "metadata", "models", "nominations", "reviews"]
+__all__ = [
+    "checkins",
+    "erasures",
+    "goals",
+    "kudos",
+    "metadata",
+    "models",
+    "nominations",
+    "oneonones",
+    "reviews",
+]

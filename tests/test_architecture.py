@@ -22,6 +22,7 @@ CORE = (
     "bot.review",
     "bot.reward",
     "bot.reporting",
+    "bot.oneonone",
     "bot.org",
     "bot.blocks",
     "bot.ticks",

@@ -36,6 +36,7 @@ MATRIX = {
     Action.VIEW_ORG_REPORT: (False, False, True, True),
     Action.EXPORT_DATA: (False, False, True, True),
     Action.DECIDE_NOMINATION: (False, False, True, True),
+    Action.HOLD_ONE_ON_ONE: (True, True, True, True),
 }
 ROLES = (Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.monitoring import period_key_label
+from bot.blocks.oneonone_evidence import action_item_evidence
 from bot.blocks.review import answers_blocks, cycle_name, day, mention, ratings_lines
 from bot.blocks.review_inputs import input_block, modal, selected_int, state_of, text_input
 from bot.blocks.text import context, divider, escape, plain, section, truncate
@@ -89,6 +90,8 @@ def evidence_blocks(tr: Translator, evidence: Evidence, cycle: ReviewCycle) -> l
             else ("_" + tr(f"review.evidence.no_{name}") + "_")
         )
         blocks.append(section(truncate(f"{heading}\n{body}", 3000)))
+    done_in_one_on_ones = evidence.counts.get("action_items", 0)
+    blocks += action_item_evidence(tr, evidence.action_items, done_in_one_on_ones)
     return blocks
 
 

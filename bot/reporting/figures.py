@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from bot.clock import zone_of
 from bot.monitoring.periods import Period
 from bot.monitoring.schedule import load_schedules
+from bot.oneonone.counts import ManagerOneOnOnes, per_manager
 from bot.reporting import queries
 from bot.reporting.goals import GoalAtRisk, goals_at_risk
-from bot.reporting.periods import ReportWindow, custom_plans, report_window
+from bot.reporting.periods import ONE_ON_ONE_DAYS, ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
 from bot.review.progress import MANAGER_PENDING, SELF_PENDING
 from storage.checkins import Confidence
@@ -134,6 +135,7 @@ class DigestFigures:
     cycles: tuple[CycleFigures, ...]
     recognition: queries.RecognitionRows
     nominations_waiting: int | None  # None: nominations do not exist yet
+    one_on_ones: tuple[ManagerOneOnOnes, ...] = ()  # 1:1s held and skipped, per manager
 
     @property
     def period(self) -> Period:
@@ -159,6 +161,9 @@ def hr_figures(session: Session, team_id: str, *, now: datetime, org_tz: str) ->
         cycles=cycle_figures(now, queries.cycle_counts(session, team_id)),
         recognition=queries.recognition(session, team_id, window),
         nominations_waiting=queries.nominations_waiting(session, team_id),
+        one_on_ones=tuple(
+            per_manager(session, team_id, now - timedelta(days=ONE_ON_ONE_DAYS), now)
+        ),
     )
 
 

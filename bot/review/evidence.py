@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import zone_of
+from bot.oneonone.evidence import ActionItemEvidence, completed_action_items
 from bot.planning import active_goals_of, goal_progress
 from bot.review.dates import start_of
 from bot.reward.kudos import kudos_received
@@ -54,10 +55,11 @@ class Evidence:
     obstacles: list[ObstacleEvidence] = field(default_factory=list)
     kudos: list[Kudos] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    action_items: list[ActionItemEvidence] = field(default_factory=list)  # done in 1:1s
 
     @property
     def empty(self) -> bool:
-        return not (self.goals or self.wins or self.obstacles or self.kudos)
+        return not (self.goals or self.wins or self.obstacles or self.kudos or self.action_items)
 
 
 def period_bounds(cycle: ReviewCycle) -> tuple[datetime, datetime]:
@@ -122,6 +124,9 @@ def gather(session: Session, review: Review) -> Evidence:
         "obstacles": len(obstacles),
         "kudos": len(kudos),
     }
+    action_items = completed_action_items(session, employee, since, until, zone)
+    evidence.counts["action_items"] = len(action_items)
+    evidence.action_items = action_items[:LIMIT]
     evidence.goals, evidence.wins = evidence.goals[:LIMIT], evidence.wins[:LIMIT]
     evidence.obstacles, evidence.kudos = evidence.obstacles[:LIMIT], evidence.kudos[:LIMIT]
     return evidence
