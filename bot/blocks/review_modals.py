@@ -90,8 +90,7 @@ def evidence_blocks(tr: Translator, evidence: Evidence, cycle: ReviewCycle) -> l
             else ("_" + tr(f"review.evidence.no_{name}") + "_")
         )
         blocks.append(section(truncate(f"{heading}\n{body}", 3000)))
-    done_in_one_on_ones = evidence.counts.get("action_items", 0)
-    blocks += action_item_evidence(tr, evidence.action_items, done_in_one_on_ones)
+    blocks += action_item_evidence(tr, evidence.action_items, evidence.action_items_total)
     return blocks
 
 

@@ -56,6 +56,7 @@ class Evidence:
     kudos: list[Kudos] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     action_items: list[ActionItemEvidence] = field(default_factory=list)  # done in 1:1s
+    action_items_total: int = 0
 
     @property
     def empty(self) -> bool:
@@ -125,8 +126,7 @@ def gather(session: Session, review: Review) -> Evidence:
         "kudos": len(kudos),
     }
     action_items = completed_action_items(session, employee, since, until, zone)
-    evidence.counts["action_items"] = len(action_items)
-    evidence.action_items = action_items[:LIMIT]
+    evidence.action_items, evidence.action_items_total = action_items[:LIMIT], len(action_items)
     evidence.goals, evidence.wins = evidence.goals[:LIMIT], evidence.wins[:LIMIT]
     evidence.obstacles, evidence.kudos = evidence.obstacles[:LIMIT], evidence.kudos[:LIMIT]
     return evidence
