@@ -41,7 +41,7 @@ def test_the_zip_sent_to_hr_holds_no_private_answer_and_no_draft(
     [upload] = fake_slack.files
     files = read_zip(upload["content"])
     assert set(files) == {"goals", "key_results", "checkins", "obstacles", "reviews", "kudos",
-                          "nominations"}  # fmt: skip
+                          "nominations", "one_on_ones", "action_items"}  # fmt: skip
     text = whole_text(files)
     for secret in PRIVATE:
         assert secret not in text, secret

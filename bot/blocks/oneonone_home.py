@@ -22,9 +22,9 @@ from bot.blocks.text import button, context, header, section
 from bot.i18n import Translator
 from bot.oneonone.views import HomeSeries, OneOnOneHome
 
-SERIES_SHOWN = 8
-REPORTS_SHOWN = 5
-ITEMS_SHOWN = 8
+SERIES_SHOWN = 6  # the section stays small: the Home holds 100 blocks for every cycle
+REPORTS_SHOWN = 3
+ITEMS_SHOWN = 5
 
 
 def _series_line(tr: Translator, series: HomeSeries) -> str:

@@ -27,7 +27,7 @@ from storage.oneonones import (
     OneOnOneSeries,
 )
 
-ITEMS_LOADED = 8
+ITEMS_LOADED = 5
 REPORTS_LOADED = 20
 
 
