@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from storage.checkins import Checkin, CheckinGoalUpdate, Obstacle
+from storage.db import Database
 from storage.goals import Goal
 from storage.kudos import CompanyValue, Kudos, KudosRecipient
 from storage.models import Employee, OutboxMessage
 from storage.oneonones import OneOnOneMeeting, OneOnOneSeries
 from tests import ticking
 from tests.monitoring_fixtures import TEAM_ID, person
+from tests.waiting import wait_for
 
 # Tuesday 24 Nov 2026, 10:00 in Jakarta (the suite's START).
 START = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
@@ -142,7 +144,18 @@ def meetings(session: Session) -> list[OneOnOneMeeting]:
     return list(session.scalars(select(OneOnOneMeeting).order_by(OneOnOneMeeting.occurs_on)))
 
 
-def tick(settings: Settings, db: object, at: datetime) -> dict[str, int]:
-    report = ticking.tick(db, settings, at)  # type: ignore[arg-type]
+def tick(settings: Settings, db: Database, at: datetime) -> dict[str, int]:
+    report = ticking.tick(db, settings, at)
     assert report.failed == [], report.failed
     return report.done
+
+
+def wait_for_key(db: Database, suffix: str, prefix: str = "1on1:") -> list[str]:
+    """Wait until the work a click does after its ack has written its outbox row (a click is
+    acknowledged first, then handled)."""
+
+    def probe() -> list[str]:
+        with db.session() as session:
+            return [k for k in keys(session, prefix) if k.endswith(suffix)]
+
+    return wait_for(probe)

@@ -29,6 +29,7 @@ from tests.oneonone_fixtures import (
     OBSTACLE,
     SUPPORT,
     make_org,
+    wait_for_key,
     what_the_checkins_said,
     wib,
 )
@@ -184,6 +185,7 @@ def test_a_series_end_to_end(
     item = {"title": "Send the migration plan", "owner": "report", "due_on": "2026-12-04"}
     assert submit(app, "UMAYA", view, item, fake=fake) == {}
     click(app, fake, "UMAYA", "oneonone_done", meeting, message=agenda)
+    wait_for_key(db, f"1on1:agenda:{meeting}:summary")
     drain(db, fake, clock)
     shown = everything(agenda)
     assert "Held — marked done by <@UMAYA>" in shown
@@ -220,7 +222,8 @@ def test_a_series_end_to_end(
     )
 
     # 9. Eko marks it done on the agenda: it leaves the open items.
-    click(app, fake, "UEKO", "oneonone_item_done", button_value(following, "oneonone_item_done"),
-          message=following)  # fmt: skip
+    item = button_value(following, "oneonone_item_done")
+    click(app, fake, "UEKO", "oneonone_item_done", item, message=following)
+    wait_for_key(db, f"1on1:agenda:{button_value(following, 'oneonone_point')}:v1")
     drain(db, fake, clock)
     assert "Send the migration plan" not in everything(following)

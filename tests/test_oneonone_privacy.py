@@ -34,7 +34,7 @@ from tests.appserver import RunningApp, open_home
 from tests.conftest import TEAM_ID
 from tests.fakeslack import FakeSlack
 from tests.monitoring_slack import buttons, click, drain, opened_after, pair_dm, submit
-from tests.oneonone_fixtures import make_org, what_the_checkins_said, wib
+from tests.oneonone_fixtures import make_org, wait_for_key, what_the_checkins_said, wib
 from tests.ticking import tick
 from tests.waiting import wait_for
 
@@ -91,6 +91,7 @@ def run_a_meeting(app: RunningApp, fake: FakeSlack, db: Database, clock: FixedCl
     item = {"title": "Send the plan", "owner": "report", "due_on": "2026-12-04"}
     assert submit(app, "UMAYA", view, item, fake=fake) == {}
     click(app, fake, "UEKO", "oneonone_done", meeting, message=agenda)
+    wait_for_key(db, ":summary")
     drain(db, fake, clock)
     # The next week: digests (Monday 09:00), the next agenda (Monday 10:00).
     for at in (wib(date(2026, 12, 7), 9), wib(date(2026, 12, 7), 10)):

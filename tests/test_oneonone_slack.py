@@ -26,7 +26,7 @@ from tests.monitoring_slack import (
     texts,
     with_state,
 )
-from tests.oneonone_fixtures import make_org
+from tests.oneonone_fixtures import make_org, wait_for_key
 from tests.slack_payloads import ephemerals
 from tests.waiting import wait_for
 
@@ -103,6 +103,7 @@ def test_the_report_proposes_another_time_and_the_manager_accepts_in_the_thread(
     click(app, fake, "UEKO", "oneonone_accept", accept, message=proposal)
     assert "Only the manager changes, pauses or ends the series" in told(fake, before)[0]
     click(app, fake, "UMAYA", "oneonone_accept", accept, message=proposal)
+    wait_for_key(db, ":proposal:1:answer")
     drain(db, fake, clock)
     assert proposal.updated and "Accepted." in texts(proposal.blocks)
     assert buttons(proposal.blocks) == []
