@@ -193,6 +193,8 @@ def test_a_series_end_to_end(
     [summary] = thread_of(fake, agenda)
     said = everything(summary)
     assert "*1:1 held*" in said and "marked done by <@UMAYA>" in said
+    assert "*Action items*\n• Send the migration plan — due Fri 4 Dec (<@UEKO>)" in said
+    assert "*Notes by <@UMAYA>*\n>Agreed: Eko leads the ledger work" in said
     for expected in ("Your growth plan", "On-call load", "Agreed: Eko leads the ledger work",
                      "I will draft the plan", "Send the migration plan"):  # fmt: skip
         assert expected in said, expected
