@@ -229,3 +229,22 @@ def test_messages_for_the_pair_are_in_the_managers_language(
     view = opened_after(fake_slack, trigger)
     assert "Atur 1:1 rutin dengan <@UIDA>" in texts(view["blocks"])
     assert with_state(view)["callback_id"] == "oneonone_series_modal"
+
+
+def test_skip_next_and_set_up_from_the_home(
+    app: RunningApp, fake_slack: FakeSlack, db: Database, clock: FixedClock
+) -> None:
+    fake = fake_slack
+    series = set_up(app, fake, db, clock)
+    before = len(ephemerals(fake))
+    click(
+        app, fake, "UEKO", "oneonone_skip_next", value(series, "oneonone_skip_next"), message=series
+    )
+    assert told(fake, before)[0] == "Skipped the 1:1 on Tue 1 Dec, 10:00."
+    drain(db, fake, clock)
+    note = thread(fake, series)[-1]
+    assert note.text.startswith(":fast_forward: <@UEKO> skipped the 1:1 on")
+    assert "Talking points move to the next one" in note.text
+    assert "Tue 8 Dec, 10:00" in texts(series.blocks)  # the series' next meeting moved on
+    trigger = click(app, fake, "UMAYA", "oneonone_setup", str(ida_id(db)), home=True)
+    assert "Set up regular 1:1s with <@UIDA>" in texts(opened_after(fake, trigger)["blocks"])
