@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import oneonone as core
 from bot.config import Settings
+from bot.oneonone import SeriesInput
+from bot.oneonone.schedule import plan_next
 from storage.checkins import Checkin, CheckinGoalUpdate, Obstacle
 from storage.db import Database
 from storage.goals import Goal
 from storage.kudos import CompanyValue, Kudos, KudosRecipient
 from storage.models import Employee, OutboxMessage
-from storage.oneonones import OneOnOneMeeting, OneOnOneSeries
+from storage.oneonones import MeetingStatus, OneOnOneMeeting, OneOnOneSeries
 from tests import ticking
 from tests.monitoring_fixtures import TEAM_ID, person
 from tests.waiting import wait_for
@@ -159,3 +163,50 @@ def wait_for_key(db: Database, suffix: str, prefix: str = "1on1:") -> list[str]:
             return [k for k in keys(session, prefix) if k.endswith(suffix)]
 
     return wait_for(probe)
+
+
+WEEKLY = SeriesInput("weekly", "2026-12-01", "10:00")
+
+
+def who(session: Session, people: dict[str, int], name: str) -> Employee:
+    found = session.get(Employee, people[name])
+    assert found is not None
+    return found
+
+
+def set_up(
+    db: Database,
+    settings: Settings,
+    people: dict[str, int],
+    raw: SeriesInput = WEEKLY,
+    now: Any = START,
+) -> int:
+    with db.session() as session:
+        maya = who(session, people, "maya")
+        return core.set_up(session, maya, people["eko"], raw, settings=settings, now=now).id
+
+
+def open_meeting(db: Database, settings: Settings, people: dict[str, int]) -> int:
+    """A series whose first agenda is open (as the tick opens it), with one action item."""
+    set_up(db, settings, people)
+    with db.session() as session:
+        meeting = meetings(session)[0]
+        meeting.status = MeetingStatus.OPEN.value
+        meeting.opened_at = START
+        session.flush()
+        plan_next(session, meeting.series, settings, START)
+        core_item(session, who(session, people, "maya"), meeting.id, settings)
+        return meeting.id
+
+
+def core_item(session: Session, actor: Employee, meeting_id: int, settings: Settings) -> int:
+    return core.add_action_item(
+        session,
+        actor,
+        meeting_id,
+        "Write the plan",
+        "report",
+        "2026-12-04",
+        settings=settings,
+        now=START,
+    ).id

@@ -3,31 +3,37 @@ skipping, talking points, notes and action items — and who may do each, as a m
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot import oneonone as core
 from bot.config import Settings
-from bot.oneonone import Invalid, NotFound, Refused, SeriesInput
-from bot.oneonone.schedule import plan_next
+from bot.oneonone import Invalid, Refused, SeriesInput
 from storage.db import Database
-from storage.models import AuditLog, Employee
+from storage.models import AuditLog
 from storage.oneonones import (
     MeetingStatus,
-    OneOnOneActionItem,
     OneOnOneMeeting,
     OneOnOneSeries,
     OneOnOneTalkingPoint,
 )
 from tests.appserver import settings_for
-from tests.oneonone_fixtures import START, keys, make_org, meetings, outbox, the_series, wib
-
-WEEKLY = SeriesInput("weekly", "2026-12-01", "10:00")
+from tests.oneonone_fixtures import (
+    START,
+    WEEKLY,
+    keys,
+    make_org,
+    meetings,
+    open_meeting,
+    outbox,
+    set_up,
+    the_series,
+    who,
+    wib,
+)
 
 
 @pytest.fixture
@@ -42,24 +48,6 @@ def people(db: Database, workspace: str) -> dict[str, int]:
         return {
             n: getattr(org, n).id for n in ("maya", "eko", "ida", "budi", "tono", "hana", "adi")
         }
-
-
-def who(session: Session, people: dict[str, int], name: str) -> Employee:
-    found = session.get(Employee, people[name])
-    assert found is not None
-    return found
-
-
-def set_up(
-    db: Database,
-    settings: Settings,
-    people: dict[str, int],
-    raw: SeriesInput = WEEKLY,
-    now: Any = START,
-) -> int:
-    with db.session() as session:
-        maya = who(session, people, "maya")
-        return core.set_up(session, maya, people["eko"], raw, settings=settings, now=now).id
 
 
 def test_the_manager_sets_up_a_series_and_the_report_is_told_in_their_group_dm(
@@ -307,87 +295,6 @@ def test_the_report_proposes_another_time_and_the_manager_answers(
         )
         assert the_series(session).local_time == "14:00"
         assert f"1on1:series:{series_id}:proposal:2:declined" in keys(session)
-
-
-def open_meeting(db: Database, settings: Settings, people: dict[str, int]) -> int:
-    """A series whose first agenda is open (as the tick opens it), with one action item."""
-    set_up(db, settings, people)
-    with db.session() as session:
-        meeting = meetings(session)[0]
-        meeting.status = MeetingStatus.OPEN.value
-        meeting.opened_at = START
-        session.flush()
-        plan_next(session, meeting.series, settings, START)
-        core_item(session, who(session, people, "maya"), meeting.id, settings)
-        return meeting.id
-
-
-def core_item(session: Session, actor: Employee, meeting_id: int, settings: Settings) -> int:
-    return core.add_action_item(
-        session,
-        actor,
-        meeting_id,
-        "Write the plan",
-        "report",
-        "2026-12-04",
-        settings=settings,
-        now=START,
-    ).id
-
-
-Op = Callable[[Session, Employee, int, int, int, Settings], Any]
-OPS: dict[str, Op] = {
-    "read notes": lambda s, a, m, i, sid, st: core.notes_form(s, a, m),
-    "save notes": lambda s, a, m, i, sid, st: core.save_notes(s, a, m, "x", "y", now=START),
-    "add talking point": lambda s, a, m, i, sid, st: core.add_talking_point(
-        s, a, "x", meeting_id=m, settings=st, now=START
-    ),
-    "add to the next": lambda s, a, m, i, sid, st: core.add_talking_point(
-        s, a, "x", series_id=sid, settings=st, now=START
-    ),
-    "add action item": lambda s, a, m, i, sid, st: core_item(s, a, m, st),
-    "mark item done": lambda s, a, m, i, sid, st: core.complete_action_item(
-        s, a, i, settings=st, now=START
-    ),
-    "done": lambda s, a, m, i, sid, st: core.mark_held(s, a, m, settings=st, now=START),
-    "skip": lambda s, a, m, i, sid, st: core.skip_meeting(s, a, m, settings=st, now=START),
-    "skip next": lambda s, a, m, i, sid, st: core.skip_next(s, a, sid, settings=st, now=START),
-    "pause": lambda s, a, m, i, sid, st: core.pause(s, a, sid, settings=st, now=START),
-    "end": lambda s, a, m, i, sid, st: core.end(s, a, sid, settings=st, now=START),
-    "propose": lambda s, a, m, i, sid, st: core.propose(
-        s, a, sid, SeriesInput("", "2026-12-03", "14:00"), "", settings=st, now=START
-    ),
-}
-PAIR_ONLY = {"maya": "ok", "eko": "ok"}
-MATRIX = {
-    "pause": {"maya": "ok", "eko": "refused"},
-    "end": {"maya": "ok", "eko": "refused"},
-    "propose": {"maya": "refused", "eko": "ok"},
-}
-OUTSIDERS = ("ida", "budi", "tono", "hana", "adi")
-
-
-@pytest.mark.parametrize("op", sorted(OPS))
-@pytest.mark.parametrize("actor", ["maya", "eko", *OUTSIDERS])
-def test_who_may_do_what_in_a_1on1(
-    db: Database, settings: Settings, people: dict[str, int], op: str, actor: str
-) -> None:
-    """The pair only: Eko's other colleagues, another manager and his report, HR and the
-    admin are told it does not exist (NotFound), whatever they try."""
-    meeting_id = open_meeting(db, settings, people)
-    with db.session() as session:
-        item_id = session.scalars(select(OneOnOneActionItem.id)).one()
-        series_id = the_series(session).id
-    expected = {**PAIR_ONLY, **MATRIX.get(op, {})}.get(actor, "not found")
-    with db.session(dry_run=True) as session:
-        try:
-            OPS[op](session, who(session, people, actor), meeting_id, item_id, series_id, settings)
-            outcome = "ok"
-        except NotFound:
-            outcome = "not found"
-        except Refused:
-            outcome = "refused"
-    assert outcome == expected
 
 
 def test_a_private_note_is_read_back_by_its_writer_only(
