@@ -63,6 +63,10 @@ class Action(StrEnum):
     ANSWER_UPWARD = "answer_upward"
     VIEW_UPWARD_RESULTS = "view_upward_results"
     RUN_UPWARD_ROUNDS = "run_upward_rounds"
+    # 1:1s: anyone may be in one (a manager with a report, a report with their manager); the
+    # relation to a series (its manager, its report, nobody) is checked in bot/oneonone/rules.py.
+    # HR sees only how many were held or skipped per manager (digest, report), never content.
+    HOLD_ONE_ON_ONE = "hold_one_on_one"
 
 
 _EVERYONE = frozenset({Action.VIEW_HELP, Action.VIEW_OWN_PROFILE})
@@ -162,7 +166,10 @@ _FEEDBACK: dict[Role, frozenset[Action]] = {
     Role.HR: _FEEDBACK_HR,
     Role.ADMIN: _FEEDBACK_HR,
 }
-ROLE_ACTIONS = {role: actions | _FEEDBACK[role] for role, actions in ROLE_ACTIONS.items()}
+ROLE_ACTIONS = {
+    role: actions | _FEEDBACK[role] | {Action.HOLD_ONE_ON_ONE}
+    for role, actions in ROLE_ACTIONS.items()
+}
 
 
 class PermissionDenied(Exception):

@@ -12,6 +12,7 @@ from storage import (
     kudos,
     models,
     nominations,
+    oneonones,
     reviews,
     upward,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "metadata",
     "models",
     "nominations",
+    "oneonones",
     "reviews",
     "upward",
 ]

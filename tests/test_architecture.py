@@ -23,6 +23,7 @@ CORE = (
     "bot.reward",
     "bot.reporting",
     "bot.feedback",
+    "bot.oneonone",
     "bot.org",
     "bot.blocks",
     "bot.ticks",
@@ -68,3 +69,19 @@ def test_the_import_contracts_are_kept() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout[-4000:]
+
+
+def _alone(module: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], cwd=ROOT, capture_output=True, text=True
+    )
+    return "" if done.returncode == 0 else f"{module}: {done.stderr.strip().splitlines()[-1]}"
+
+
+def test_every_rendering_module_imports_on_its_own() -> None:
+    """A Block Kit module imported first (as a listener package may) must not meet its cycle's
+    package half-loaded: a package face that imports its notify modules, which import the
+    blocks back, fails only at run time and only in some import orders."""
+    modules = sorted(f"bot.blocks.{path.stem}" for path in (ROOT / "bot" / "blocks").glob("*.py"))
+    failures = [text for text in map(_alone, modules) if text]
+    assert failures == []

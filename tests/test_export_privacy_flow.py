@@ -42,7 +42,7 @@ def test_the_zip_sent_to_hr_holds_no_private_answer_and_no_draft(
     files = read_zip(upload["content"])
     assert set(files) == {"goals", "key_results", "checkins", "obstacles", "reviews", "kudos",
                           "nominations", "feedback", "feedback_requests",
-                          "upward_rounds"}  # fmt: skip
+                          "upward_rounds", "one_on_ones", "action_items"}  # fmt: skip
     text = whole_text(files)
     for secret in PRIVATE:
         assert secret not in text, secret

@@ -25,6 +25,7 @@ from bot.blocks import (
     modals,
     monitoring_modals,
     nominations,
+    oneonone_modals,
     planning_modals,
     review_cycle,
     review_modals,
@@ -38,6 +39,7 @@ from bot.feedback.upward_results import QuestionResult, UpwardResults
 from bot.i18n import Translator
 from bot.monitoring.checkin_form import checkin_form
 from bot.monitoring.schedule import ScheduleSpec
+from bot.oneonone.views import ItemForm, NotesForm, SeriesForm, SeriesView
 from bot.planning import create_goal
 from bot.review.evidence import gather
 from bot.review.turns import turn_in
@@ -99,6 +101,10 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
     released = UpwardResults(
         round_, True, "released", 3, (QuestionResult(round_.questions[0], 4.0),), ("Good",)
     )
+    series = SeriesView(
+        1, "active", "weekly", now.date(), "10:00", "Asia/Jakarta", "UMGR", "UEKO", now
+    )
+    notes = NotesForm(1, now, "Asia/Jakarta", "UMGR", "Mine", "Private", "Theirs")
     return {
         "feedback_modals.give_modal": lambda tr: feedback_modals.give_modal(
             tr, person=org.eko, goals=[goal], manager=org.manager, giver=org.edi
@@ -161,6 +167,22 @@ def builders(session: Session, clock: FixedClock, settings: Settings) -> dict[st
         ),
         "review_steps.step_modal:employee": lambda tr: review_steps.step_modal(
             tr, turn_in(org.eko, review), done="Done."
+        ),
+        "oneonone_modals.series_modal:new": lambda tr: oneonone_modals.series_modal(
+            tr, SeriesForm(org.eko.id, "UEKO", "Asia/Jakarta", now.date())
+        ),
+        "oneonone_modals.series_modal:edit": lambda tr: oneonone_modals.series_modal(
+            tr, SeriesForm(org.eko.id, "UEKO", "Asia/Jakarta", now.date(), series)
+        ),
+        "oneonone_modals.propose_modal": lambda tr: oneonone_modals.propose_modal(
+            tr, series, now.date()
+        ),
+        "oneonone_modals.point_modal": lambda tr: oneonone_modals.point_modal(
+            tr, "UMGR", meeting_id=1, when_text="Tue 1 Dec, 10:00"
+        ),
+        "oneonone_modals.notes_modal": lambda tr: oneonone_modals.notes_modal(tr, notes),
+        "oneonone_modals.item_modal": lambda tr: oneonone_modals.item_modal(
+            tr, ItemForm(1, "UMGR", "UEKO", now.date())
         ),
         "reward_modals.give_modal": lambda tr: reward_modals.give_modal(
             tr, values, source="command", channel=None, left_today=3

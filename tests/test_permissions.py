@@ -45,6 +45,7 @@ MATRIX = {
     Action.ANSWER_UPWARD: (True, True, True, True),
     Action.VIEW_UPWARD_RESULTS: (True, True, True, True),
     Action.RUN_UPWARD_ROUNDS: (False, False, True, True),
+    Action.HOLD_ONE_ON_ONE: (True, True, True, True),
 }
 ROLES = (Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN)
 

@@ -92,7 +92,7 @@ def test_hr_receives_the_export_in_a_dm(
     answer = command(app, fake_slack, "export", "UHANA")
     assert "Preparing the export" in answer["text"]
     done = wait_for(lambda: [r for r in fake_slack.responses if "Export sent" in r.get("text", "")])
-    assert "rows in 10 files" in done[0]["text"]
+    assert "rows in 12 files" in done[0]["text"]
     [upload] = fake_slack.files
     assert upload["channel_id"] == "DUHANA"
     assert upload["filename"].startswith("kinerja-export-") and upload["filename"].endswith(".zip")
@@ -103,6 +103,7 @@ def test_hr_receives_the_export_in_a_dm(
         for kind in (
             "goals", "key_results", "checkins", "obstacles", "reviews", "kudos", "nominations",
             "feedback", "feedback_requests", "upward_rounds",
+            "one_on_ones", "action_items",
         )
     )  # fmt: skip
     checkins = list(csv.DictReader(io.StringIO(archive.read("checkins.csv").decode("utf-8"))))

@@ -20,6 +20,7 @@ from babel.numbers import format_decimal, format_percent
 
 from bot.blocks.feedback_digest import feedback_digest
 from bot.blocks.monitoring import period_label
+from bot.blocks.oneonone_report import hr_one_on_ones
 from bot.blocks.text import (
     SECTION_TEXT_LIMIT,
     context,
@@ -32,7 +33,7 @@ from bot.blocks.text import (
 from bot.i18n import Translator
 from bot.reporting.figures import AGE_BUCKETS, DigestFigures, TeamTrend
 from bot.reporting.goals import GoalAtRisk
-from bot.reporting.periods import KUDOS_DAYS
+from bot.reporting.periods import KUDOS_DAYS, ONE_ON_ONE_DAYS
 from storage.reviews import ReviewStatus
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -334,6 +335,7 @@ def hr_digest_message(
     blocks += packed(
         tr, tr("reporting.reviews.title"), _reviews(tr, figures), tr("reporting.reviews.none")
     )
+    blocks += hr_one_on_ones(tr, figures.one_on_ones, ONE_ON_ONE_DAYS)
     blocks.append(section("\n".join([tr("reporting.kudos.title"), *_recognition(tr, figures)])))
     if figures.nominations_waiting is not None:
         line = tr("reporting.nominations.line", count=figures.nominations_waiting)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.blocks.monitoring import period_label
+from bot.blocks.oneonone_report import manager_one_on_ones
 from bot.blocks.reporting import (
     MAX_NAMES,
     OBSTACLE_TEXT,
@@ -21,6 +22,7 @@ from bot.blocks.reporting import (
 )
 from bot.blocks.text import context, escape, header, truncate
 from bot.i18n import Translator
+from bot.reporting.periods import ONE_ON_ONE_DAYS
 from bot.reporting.team import ManagerFigures
 
 
@@ -87,6 +89,8 @@ def manager_digest_message(
     blocks += packed(
         tr, tr("reporting.manager.reviews"), reviews, tr("reporting.manager.reviews_none")
     )
+    without = [person(p.name, p.slack_id) for p in figures.without_one_on_one]
+    blocks += manager_one_on_ones(tr, figures.one_on_ones, without, ONE_ON_ONE_DAYS)
     blocks.append(context(tr("reporting.manager.footer")))
     answered = tr(
         "reporting.fallback.answered",

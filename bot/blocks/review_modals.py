@@ -14,6 +14,7 @@ from typing import Any
 from bot.blocks.feedback_review import peer_evidence_blocks
 from bot.blocks.modals import input_block, modal
 from bot.blocks.monitoring import period_key_label
+from bot.blocks.oneonone_evidence import action_item_evidence
 from bot.blocks.review import answers_blocks, cycle_name, day, mention, ratings_lines
 from bot.blocks.review_inputs import selected_int, state_of, text_input
 from bot.blocks.text import context, divider, escape, plain, section, truncate
@@ -91,6 +92,7 @@ def evidence_blocks(tr: Translator, evidence: Evidence, cycle: ReviewCycle) -> l
             else ("_" + tr(f"review.evidence.no_{name}") + "_")
         )
         blocks.append(section(truncate(f"{heading}\n{body}", 3000)))
+    blocks += action_item_evidence(tr, evidence.action_items, evidence.action_items_total)
     return blocks
 
 

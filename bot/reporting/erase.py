@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from bot import audit
 from bot.feedback.privacy import end_feedback_of, erase_feedback_text
+from bot.oneonone.erasure import end_their_one_on_ones, erase_their_one_on_ones
 from bot.org.erasure_marks import mark_erased, pseudonym
 from bot.reporting.personal_data import (
     MARKER,
@@ -211,6 +212,7 @@ def _replace_what_they_wrote(
         review_event.detail = {}
         changed["review_events"] += 1
     texts += erase_feedback_text(session, person, MARKER, changed)  # bot/feedback/privacy.py
+    texts += erase_their_one_on_ones(session, person, MARKER, changed)
     session.flush()  # before the table-wide pass below, which reads and writes in SQL
     texts += _replace_owned_text(session, person.team_id, pid, changed)
     return authored_snippets(t for t in texts if t)
@@ -221,7 +223,8 @@ def _end_their_part(session: Session, person: Employee, now: datetime) -> dict[s
     what needs doing (Homes, digests, reports) would otherwise show an anonymous entry for
     ever. Their open obstacles are closed, their unfinished personal goals abandoned, and
     their unfinished reviews in cycles not yet closed withdrawn (deleted, with their
-    history). What is finished stays, so past figures do not change."""
+    history); their 1:1 series end and the action items waiting for them are cancelled
+    (bot/oneonone/erasure.py). What is finished stays, so past figures do not change."""
     pid, team_id = person.id, person.team_id
     still_open = (ObstacleStatus.OPEN.value, ObstacleStatus.HELPING.value)
     closed = session.execute(
@@ -261,6 +264,7 @@ def _end_their_part(session: Session, person: Employee, now: datetime) -> dict[s
         session.execute(delete(Review).where(Review.id.in_(withdrawn)))
     ended["reviews"] = len(withdrawn)
     ended.update(end_feedback_of(session, person, now))  # asks and requests: bot/feedback
+    ended.update(end_their_one_on_ones(session, person, now))
     session.expire_all()  # rows changed in SQL: nothing stale is flushed over them
     return {kind: count for kind, count in ended.items() if count}
 

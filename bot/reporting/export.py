@@ -8,9 +8,10 @@ Text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`
 carriage return) is prefixed with `'` — the usual defence against CSV injection; strip it when
 reading back. People are named by Slack id and name, never by internal ids.
 
-Files: goals, key_results, checkins, obstacles, reviews, kudos, nominations, and the feedback
-cycle's feedback, feedback_requests and upward_rounds (bot/reporting/export_feedback.py). Each
-is written by a streaming query, so memory stays flat for a year of check-ins.
+Files: goals, key_results, checkins, obstacles, reviews, kudos, nominations, the feedback
+cycle's feedback, feedback_requests and upward_rounds (bot/reporting/export_feedback.py), and
+the 1:1s' one_on_ones and action_items (bot/reporting/export_oneonone.py). Each is written by a
+streaming query, so memory stays flat for a year of check-ins.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import audit
+from bot.reporting import export_oneonone
 from bot.reporting.export_feedback import FEEDBACK_KINDS, FEEDBACK_PRIVATE
 from bot.reporting.export_scope import ExportScope
 from bot.reporting.goals import GoalRow, progress_of
@@ -332,9 +334,17 @@ KINDS: tuple[tuple[str, list[str], Source], ...] = (
     ("kudos", KUDOS, _kudos),
     ("nominations", NOMINATIONS, _nominations),
     *FEEDBACK_KINDS,  # feedback, requests, upward rounds: bot/reporting/export_feedback.py
+    ("one_on_ones", export_oneonone.ONE_ON_ONES, export_oneonone.one_on_ones),
+    ("action_items", export_oneonone.ACTION_ITEMS, export_oneonone.action_items),
 )
 # Columns only the operator's export of everything stored has.
-PRIVATE_COLUMNS = {"checkins": CHECKIN_ANSWERS, "reviews": REVIEW_ANSWERS, **FEEDBACK_PRIVATE}
+PRIVATE_COLUMNS = {
+    "checkins": CHECKIN_ANSWERS,
+    "reviews": REVIEW_ANSWERS,
+    **FEEDBACK_PRIVATE,
+    "one_on_ones": export_oneonone.MEETING_TEXT,
+    "action_items": export_oneonone.ITEM_TEXT,
+}
 
 
 def header_of(name: str, header: list[str], scope: ExportScope) -> list[str]:

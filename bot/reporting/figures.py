@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -20,9 +20,10 @@ from bot.clock import zone_of
 from bot.feedback.figures import FeedbackFigures, feedback_figures
 from bot.monitoring.periods import Period
 from bot.monitoring.schedule import load_schedules
+from bot.oneonone.counts import ManagerOneOnOnes, per_manager
 from bot.reporting import queries
 from bot.reporting.goals import GoalAtRisk, goals_at_risk
-from bot.reporting.periods import ReportWindow, custom_plans, report_window
+from bot.reporting.periods import ONE_ON_ONE_DAYS, ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
 from bot.review.progress import MANAGER_PENDING, SELF_PENDING
 from storage.checkins import Confidence
@@ -137,6 +138,7 @@ class DigestFigures:
     recognition: queries.RecognitionRows
     nominations_waiting: int | None  # None: nominations do not exist yet
     feedback: FeedbackFigures | None = None  # counts per team, never content (bot/feedback)
+    one_on_ones: tuple[ManagerOneOnOnes, ...] = ()  # 1:1s held and skipped, per manager
 
     @property
     def period(self) -> Period:
@@ -163,6 +165,9 @@ def hr_figures(session: Session, team_id: str, *, now: datetime, org_tz: str) ->
         recognition=queries.recognition(session, team_id, window),
         nominations_waiting=queries.nominations_waiting(session, team_id),
         feedback=feedback_figures(session, team_id, now=now),
+        one_on_ones=tuple(
+            per_manager(session, team_id, now - timedelta(days=ONE_ON_ONE_DAYS), now)
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from storage.checkins import Cadence
 
 TREND_PERIODS = 8
 KUDOS_DAYS = 7
+ONE_ON_ONE_DAYS = 30  # 1:1s held and skipped are counted over the last this many days
 
 
 def latest_reported(spec: ScheduleSpec, today: date) -> Period:

@@ -200,6 +200,7 @@ def export_person(
         data = as_dict(table, row)
         entry = found.setdefault(table.name, {}).setdefault(primary_key(table, data), (data, set()))
         entry[1].add("mentions")
+    _only_their_own_writing(found, person.id)
     records = {
         name: [
             {**data, "_refers_as": sorted(how)}
@@ -218,6 +219,18 @@ def export_person(
         "kudos_received": _kudos_received(session, person),
         "upward_feedback_about_them": upward_about(session, person),
     }
+
+
+def _only_their_own_writing(
+    found: dict[str, dict[Any, tuple[dict[str, Any], set[str]]]], person_id: int
+) -> None:
+    """Rows of a table marked `writer_only` (1:1 private notes, storage/oneonones.py) are
+    their writer's alone: another person's never join this person's export, however they
+    are linked to them (their meeting, a mention)."""
+    for name, rows in found.items():
+        column = metadata.tables[name].info.get("writer_only")
+        if column:
+            found[name] = {k: row for k, row in rows.items() if row[0].get(column) == person_id}
 
 
 def _kudos_received(session: Session, person: Employee) -> list[dict[str, Any]]:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.clock import zone_of
 from bot.monitoring.schedule import load_schedules
+from bot.oneonone.counts import MeetingCounts, live_pairs, meeting_counts
 from bot.reporting import queries
 from bot.reporting.goals import GoalAtRisk, goals_at_risk
-from bot.reporting.periods import ReportWindow, custom_plans, report_window
+from bot.reporting.periods import ONE_ON_ONE_DAYS, ReportWindow, custom_plans, report_window
 from bot.review.dates import local_today
 from storage.checkins import Checkin, CheckinPrompt
 from storage.models import Employee
@@ -77,6 +78,8 @@ class ManagerFigures:
     obstacles: list[TeamObstacle] = field(default_factory=list)
     goals_at_risk: list[GoalAtRisk] = field(default_factory=list)
     reviews_due: list[ReviewDue] = field(default_factory=list)
+    one_on_ones: MeetingCounts = field(default_factory=MeetingCounts)  # held, skipped (30 days)
+    without_one_on_one: list[ReportStatus] = field(default_factory=list)  # reports with no series
 
     def with_status(self, *statuses: str) -> list[ReportStatus]:
         return [p for p in self.people if p.status in statuses]
@@ -132,7 +135,26 @@ def manager_figures(
             managers[report_to_manager[goal.owner_id]].goals_at_risk.append(goal)
     for manager_id, due in _reviews_due(session, team_id, now, ids):
         managers[manager_id].reviews_due.append(due)
+    _one_on_ones(session, team_id, now, managers, ids)
     return managers
+
+
+def _one_on_ones(
+    session: Session,
+    team_id: str,
+    now: datetime,
+    managers: dict[int, ManagerFigures],
+    manager_ids: set[int] | None,
+) -> None:
+    """1:1s held and skipped lately, and the reports without a series (counts, names)."""
+    since, until = now - timedelta(days=ONE_ON_ONE_DAYS), now
+    counted = meeting_counts(session, team_id, since, until, manager_ids)
+    pairs = live_pairs(session, team_id, manager_ids)
+    for manager_id, figures in managers.items():
+        figures.one_on_ones = counted.get(manager_id, MeetingCounts())
+        figures.without_one_on_one = [
+            p for p in figures.people if (manager_id, p.employee_id) not in pairs
+        ]
 
 
 def _managers_and_reports(

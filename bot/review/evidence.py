@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import zone_of
 from bot.feedback.evidence import PeerEvidence, peer_evidence
+from bot.oneonone.evidence import ActionItemEvidence, completed_action_items
 from bot.planning import active_goals_of, goal_progress
 from bot.review.dates import start_of
 from bot.reward.kudos import kudos_received
@@ -57,10 +58,12 @@ class Evidence:
     kudos: list[Kudos] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     peers: PeerEvidence | None = None  # peer feedback (360), when the cycle asks for it
+    action_items: list[ActionItemEvidence] = field(default_factory=list)  # done in 1:1s
+    action_items_total: int = 0
 
     @property
     def empty(self) -> bool:
-        return not (self.goals or self.wins or self.obstacles or self.kudos)
+        return not (self.goals or self.wins or self.obstacles or self.kudos or self.action_items)
 
 
 def period_bounds(cycle: ReviewCycle) -> tuple[datetime, datetime]:
@@ -126,6 +129,8 @@ def gather(session: Session, review: Review) -> Evidence:
         "kudos": len(kudos),
     }
     evidence.peers = peer_evidence(session, review)
+    action_items = completed_action_items(session, employee, since, until, zone)
+    evidence.action_items, evidence.action_items_total = action_items[:LIMIT], len(action_items)
     evidence.goals, evidence.wins = evidence.goals[:LIMIT], evidence.wins[:LIMIT]
     evidence.obstacles, evidence.kudos = evidence.obstacles[:LIMIT], evidence.kudos[:LIMIT]
     return evidence

@@ -12,6 +12,7 @@ of the employee and that HR person, so a question typed under it reaches them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks import review as blocks
-from bot.i18n import TranslatorFor
+from bot.i18n import Translator, TranslatorFor
 from bot.outbox import enqueue, post_message
 from bot.review.dates import local_today, next_working_moment
 from storage.models import Employee, OutboxMessage
@@ -245,8 +246,10 @@ def reassigned(
         open_conversation(session, review, now, tr_for)
 
 
-# What a reminder says, per step: the employee's self-review, the manager's review.
-_REMINDERS = {"self": blocks.remind_self, "manager": blocks.remind_manager}
+def _reminder(step: str) -> Callable[[Translator, Review], dict[str, Any]]:
+    """What a reminder says, per step: the employee's self-review, the manager's review.
+    Looked up when needed, not at import: bot.blocks.review may still be loading then."""
+    return blocks.remind_self if step == "self" else blocks.remind_manager
 
 
 def remind(
@@ -262,7 +265,7 @@ def remind(
         session,
         team_id=review.team_id,
         key=f"review:{review.id}:remind:{step}",
-        message=_REMINDERS[step](tr_for(person), review),
+        message=_reminder(step)(tr_for(person), review),
         now=now,
         open_users=[person.slack_id],
     )

@@ -216,12 +216,15 @@ def _names(session: Session, team_id: str) -> dict[str, str]:
 HR_SCOPE = (
     "what HR may see: counts, statuses, dates, ratings of submitted reviews, and the text of\n"
     "obstacles escalated to HR; no check-in answers, no other obstacle text, no review answers,\n"
-    "no drafts (add --include-private-text for everything stored)"
+    "no drafts, no 1:1 talking points, notes or action item titles (add\n"
+    "--include-private-text for everything stored)"
 )
 EVERYTHING = (
     "EVERYTHING STORED, private text included: check-in answers (mood, wins, support, plans),\n"
     "every obstacle's text, review answers and ratings including unsubmitted drafts, draft\n"
-    "goals. Keep these files from anyone who may not read them in Slack."
+    "goals, 1:1 talking points, shared notes and action items. Private 1:1 notes are in no\n"
+    "export: only their writer reads them. Keep these files from anyone who may not read\n"
+    "them in Slack."
 )
 
 
