@@ -37,7 +37,7 @@ class CommandRequest:
     args: list[str]
     employee: Employee
     tr: Translator
-    ack: Ack
+    ack: Callable[..., None]  # Bolt's Ack, called after the session's changes are committed
     respond: Respond
     catalog: Catalog
 
@@ -125,6 +125,14 @@ class _Run:
     def __call__(self, session: Session, employee: Employee | None) -> None:
         tr = self.services.translator_for(employee)
         ack = self.ack
+
+        def ack_when_saved(*args: Any, **kwargs: Any) -> None:
+            """Slack shows the answer the moment it is acked (handlers/prompt_ack.py), so what
+            the subcommand changed is committed first: "done" is already true for the next
+            click or command. Work after the ack runs in a transaction of its own."""
+            session.commit()
+            ack(*args, **kwargs)
+
         if employee is None:
             erased = is_marked_erased(session, self.command["team_id"], self.command["user_id"])
             key = "error.erased" if erased else "error.unknown_user"
@@ -148,7 +156,7 @@ class _Run:
                 self.args,
                 employee,
                 tr,
-                ack,
+                ack_when_saved,
                 self.respond,
                 self.catalog,
             )
