@@ -20,29 +20,26 @@ import csv
 import io
 import json
 import zipfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import audit
-from bot.reporting import export_oneonone
+from bot.reporting import export_oneonone, export_reward
 from bot.reporting.export_feedback import FEEDBACK_KINDS, FEEDBACK_PRIVATE
+from bot.reporting.export_rows import Source, stream
 from bot.reporting.export_scope import ExportScope
 from bot.reporting.goals import GoalRow, progress_of
 from storage.checkins import Checkin, Obstacle
 from storage.goals import Goal, GoalStatus, KeyResult
-from storage.kudos import CompanyValue, Kudos, KudosRecipient
 from storage.models import Employee, Team
-from storage.nominations import Nomination
 from storage.reviews import Review, ReviewCycle
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CHUNK = 2000
 
 
 def cell(value: Any) -> str:
@@ -59,9 +56,6 @@ def cell(value: Any) -> str:
     text = str(value)
     return "'" + text if text.startswith(FORMULA_START) else text
 
-
-def _stream(session: Session, query: Executable) -> Iterator[Any]:
-    yield from session.execute(query, execution_options={"yield_per": CHUNK})
 
 
 def _goals(session: Session, scope: ExportScope) -> Iterable[list[Any]]:
@@ -98,7 +92,7 @@ def _goals(session: Session, scope: ExportScope) -> Iterable[list[Any]]:
         .where(Goal.team_id == team_id)
         .order_by(Goal.id)
     )
-    for row in _stream(session, query):
+    for row in stream(session, query):
         value = None if row[5] == GoalStatus.ABANDONED.value else round(progress.of(row[0]), 4)
         yield [*row, value]
 
@@ -111,7 +105,7 @@ GOALS = [
 
 
 def _key_results(session: Session, scope: ExportScope) -> Iterable[Any]:
-    return _stream(
+    return stream(
         session,
         select(
             KeyResult.id,
@@ -145,7 +139,7 @@ CHECKIN_ANSWERS = ("mood", "wins", "support", "plans")
 def _checkins(session: Session, scope: ExportScope) -> Iterable[Any]:
     employee, manager, team = aliased(Employee), aliased(Employee), aliased(Team)
     answers = [Checkin.mood, Checkin.wins, Checkin.support, Checkin.plans]
-    return _stream(
+    return stream(
         session,
         select(
             Checkin.id,
@@ -176,7 +170,7 @@ CHECKINS = [
 
 def _obstacles(session: Session, scope: ExportScope) -> Iterable[Any]:
     employee, manager, helper = aliased(Employee), aliased(Employee), aliased(Employee)
-    return _stream(
+    return stream(
         session,
         select(
             Obstacle.id,
@@ -213,7 +207,7 @@ REVIEW_ANSWERS = ("self_answers", "manager_answers")
 def _reviews(session: Session, scope: ExportScope) -> Iterable[Any]:
     employee, manager = aliased(Employee), aliased(Employee)
     by_self, by_manager = scope.self_review_submitted(), scope.manager_review_submitted()
-    return _stream(
+    return stream(
         session,
         select(
             Review.id,
@@ -249,90 +243,14 @@ REVIEWS = [
 ]  # fmt: skip
 
 
-def _kudos(session: Session, scope: ExportScope) -> Iterable[list[Any]]:
-    team_id = scope.team_id
-    recipients: dict[int, list[str]] = defaultdict(list)
-    for kudos_id, slack_id in session.execute(
-        select(KudosRecipient.kudos_id, Employee.slack_id)
-        .join(Employee, Employee.id == KudosRecipient.employee_id)
-        .where(KudosRecipient.team_id == team_id)
-        .order_by(KudosRecipient.kudos_id, KudosRecipient.id)
-    ):
-        recipients[kudos_id].append(slack_id)
-    giver = aliased(Employee)
-    query = (
-        select(
-            Kudos.id,
-            Kudos.created_at,
-            giver.slack_id,
-            giver.name,
-            CompanyValue.key,
-            Kudos.message,
-            Kudos.source,
-        )
-        .join(giver, giver.id == Kudos.giver_id)
-        .outerjoin(CompanyValue, CompanyValue.id == Kudos.value_id)
-        .where(Kudos.team_id == team_id)
-        .order_by(Kudos.id)
-    )
-    for row in _stream(session, query):
-        yield [*row[:4], ";".join(recipients.get(row[0], [])), *row[4:]]
-
-
-KUDOS = [
-    "id", "created_at", "giver_slack_id", "giver_name", "recipient_slack_ids", "value",
-    "message", "source",
-]  # fmt: skip
-
-
-def _nominations(session: Session, scope: ExportScope) -> Iterable[Any]:
-    employee, manager, decider = aliased(Employee), aliased(Employee), aliased(Employee)
-    return _stream(
-        session,
-        select(
-            Nomination.id,
-            Nomination.review_id,
-            ReviewCycle.name,
-            employee.slack_id,
-            employee.name,
-            manager.slack_id,
-            manager.name,
-            Nomination.reward_type,
-            Nomination.justification,
-            Nomination.status,
-            decider.slack_id,
-            decider.name,
-            Nomination.decision_reason,
-            Nomination.decided_at,
-            Nomination.announced_at,
-            Nomination.created_at,
-        )
-        .join(Review, Review.id == Nomination.review_id)
-        .join(ReviewCycle, ReviewCycle.id == Review.cycle_id)
-        .join(employee, employee.id == Nomination.employee_id)
-        .join(manager, manager.id == Nomination.manager_id)
-        .outerjoin(decider, decider.id == Nomination.decided_by_id)
-        .where(scope.nominations())
-        .order_by(Nomination.id),
-    )
-
-
-NOMINATIONS = [
-    "id", "review_id", "cycle_name", "employee_slack_id", "employee_name", "manager_slack_id",
-    "manager_name", "reward_type", "justification", "status", "decided_by_slack_id",
-    "decided_by_name", "decision_reason", "decided_at", "announced_at", "created_at",
-]  # fmt: skip
-
-
-Source = Callable[[Session, ExportScope], Iterable[Any]]
 KINDS: tuple[tuple[str, list[str], Source], ...] = (
     ("goals", GOALS, _goals),
     ("key_results", KEY_RESULTS, _key_results),
     ("checkins", CHECKINS, _checkins),
     ("obstacles", OBSTACLES, _obstacles),
     ("reviews", REVIEWS, _reviews),
-    ("kudos", KUDOS, _kudos),
-    ("nominations", NOMINATIONS, _nominations),
+    ("kudos", export_reward.KUDOS, export_reward.kudos),
+    ("nominations", export_reward.NOMINATIONS, export_reward.nominations),
     *FEEDBACK_KINDS,  # feedback, requests, upward rounds: bot/reporting/export_feedback.py
     ("one_on_ones", export_oneonone.ONE_ON_ONES, export_oneonone.one_on_ones),
     ("action_items", export_oneonone.ACTION_ITEMS, export_oneonone.action_items),

@@ -12,28 +12,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Executable, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.reporting.export_rows import Source, stream
 from bot.reporting.export_scope import ExportScope
 from storage.feedback import AskStatus, Feedback, FeedbackAsk, FeedbackRequest
 from storage.models import Employee
 from storage.upward import UpwardInvitation, UpwardRound
 
-CHUNK = 2000
-
-
-def _stream(session: Session, query: Executable) -> Iterator[Any]:
-    yield from session.execute(query, execution_options={"yield_per": CHUNK})
-
 
 def _feedback(session: Session, scope: ExportScope) -> Iterable[Any]:
     giver, subject, shared = aliased(Employee), aliased(Employee), aliased(Employee)
     texts = [Feedback.went_well, Feedback.could_be_better] if scope.private_text else []
-    return _stream(
+    return stream(
         session,
         select(
             Feedback.id,
@@ -71,7 +66,7 @@ def _count(status: AskStatus) -> Any:
 def _requests(session: Session, scope: ExportScope) -> Iterable[Any]:
     requester, subject = aliased(Employee), aliased(Employee)
     question = [FeedbackRequest.question] if scope.private_text else []
-    return _stream(
+    return stream(
         session,
         select(
             FeedbackRequest.id,
@@ -106,7 +101,7 @@ REQUESTS = [
 
 def _rounds(session: Session, scope: ExportScope) -> Iterable[Any]:
     answered = func.sum(case((UpwardInvitation.answered.is_(True), 1), else_=0))
-    return _stream(
+    return stream(
         session,
         select(
             UpwardRound.id,
@@ -131,7 +126,6 @@ ROUNDS = [
     "closed_at",
 ]  # fmt: skip
 
-Source = Callable[[Session, ExportScope], Iterable[Any]]
 FEEDBACK_KINDS: tuple[tuple[str, list[str], Source], ...] = (
     ("feedback", FEEDBACK, _feedback),
     ("feedback_requests", REQUESTS, _requests),

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Executable, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.reporting.export_rows import stream
 from bot.reporting.export_scope import ExportScope
 from storage.models import Employee
 from storage.oneonones import (
@@ -28,15 +29,10 @@ from storage.oneonones import (
     OneOnOneTalkingPoint,
 )
 
-CHUNK = 2000
-
 # Columns only the operator's export of everything stored has.
 MEETING_TEXT = ("talking_points_text", "shared_notes")
 ITEM_TEXT = ("title",)
 
-
-def _stream(session: Session, query: Executable) -> Iterator[Any]:
-    yield from session.execute(query, execution_options={"yield_per": CHUNK})
 
 
 def _texts(session: Session, model: Any, team_id: str) -> dict[int, list[dict[str, str]]]:
@@ -87,11 +83,11 @@ def one_on_ones(session: Session, scope: ExportScope) -> Iterable[list[Any]]:
         .order_by(OneOnOneMeeting.id)
     )
     if not scope.private_text:
-        yield from (list(row) for row in _stream(session, query))
+        yield from (list(row) for row in stream(session, query))
         return
     said = _texts(session, OneOnOneTalkingPoint, team_id)
     noted = _texts(session, OneOnOneNote, team_id)
-    for row in _stream(session, query):
+    for row in stream(session, query):
         texts = [json.dumps(said.get(row[0], []), ensure_ascii=False),
                  json.dumps(noted.get(row[0], []), ensure_ascii=False)]  # fmt: skip
         yield [*row, *texts]
@@ -106,7 +102,7 @@ ONE_ON_ONES = [
 
 def action_items(session: Session, scope: ExportScope) -> Iterable[Any]:
     owner, creator = aliased(Employee), aliased(Employee)
-    return _stream(
+    return stream(
         session,
         select(
             OneOnOneActionItem.id,
