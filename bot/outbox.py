@@ -5,11 +5,24 @@ A handler or the scheduler never calls `chat.postMessage` for a state change dir
 exists; if it commits, the sender (bot/slack/sender.py) delivers it exactly once, however often the
 process crashes or Slack fails. The idempotency key is unique per workspace, so enqueueing the
 same key twice (a retried event, a second tick in the same minute) is a no-op.
+
+Every row has a lane (`Lane`), and the sender always claims the lowest lane first, so the answer
+to something a person just did is never queued behind a Friday fan-out:
+
+- *interactive* — the answer to a click, a submission or a command: approvals, thread replies,
+  kudos posts, confirmations, error notices. The default.
+- *scheduled* — what the clock causes: prompts, reminders, invitations, digests. Everything a
+  tick enqueues lands here unless it says otherwise (`default_lane`, set by bot/ticks.py), and a
+  fan-out a person starts by hand (HR opening a review cycle) names this lane itself.
+- *bulk* — what nobody waits for: monthly summaries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from enum import IntEnum
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -36,6 +49,39 @@ SUPPORTED_METHODS = frozenset(
 METADATA_EVENT_TYPE = "kinerja_outbox"
 
 
+class Lane(IntEnum):
+    """The order in which the sender claims rows: lower first (stored as the row's `lane`)."""
+
+    INTERACTIVE = 0
+    SCHEDULED = 1
+    BULK = 2
+
+
+# Where a session carries the lane for rows that name none (see `default_lane`).
+_LANE_INFO = "kinerja_outbox_lane"
+
+
+@contextmanager
+def default_lane(session: Session, lane: Lane) -> Iterator[None]:
+    """Rows enqueued in `session` inside this block without a lane of their own get `lane`."""
+    before = session.info.get(_LANE_INFO)
+    session.info[_LANE_INFO] = lane
+    try:
+        yield
+    finally:
+        if before is None:
+            session.info.pop(_LANE_INFO, None)
+        else:
+            session.info[_LANE_INFO] = before
+
+
+def lane_for(session: Session, lane: Lane | None) -> Lane:
+    """The lane a row enqueued now gets: its own, else the session's default, else interactive."""
+    if lane is not None:
+        return lane
+    return Lane(session.info.get(_LANE_INFO, Lane.INTERACTIVE))
+
+
 def enqueue(
     session: Session,
     *,
@@ -45,6 +91,7 @@ def enqueue(
     payload: dict[str, Any],
     now: datetime,
     not_before: datetime | None = None,
+    lane: Lane | None = None,
 ) -> bool:
     """Store one Slack call to make: True if stored now, False if the key was taken already
     (the earlier call stands, unchanged)."""
@@ -61,6 +108,7 @@ def enqueue(
         "idempotency_key": key,
         "method": method,
         "payload": payload,
+        "lane": int(lane_for(session, lane)),
         "status": OutboxStatus.PENDING.value,
         "attempts": 0,
         "next_attempt_at": not_before or now,
@@ -87,6 +135,7 @@ def post_message(
     open_users: list[str] | None = None,
     thread_of: str | None = None,
     not_before: datetime | None = None,
+    lane: Lane | None = None,
 ) -> bool:
     """A `chat.postMessage` through the outbox, addressed one of three ways: to `channel` (a
     person's user id DMs them), to the group DM of `open_users` and the bot (opened by the
@@ -109,4 +158,5 @@ def post_message(
         payload=payload,
         now=now,
         not_before=not_before,
+        lane=lane,
     )

@@ -1,6 +1,7 @@
 """The schedule is data; the scheduler only ticks.
 
-`tick(now)` looks at the database and the clock and enqueues what is due, with an idempotency
+`tick(now)` looks at the database and the clock and enqueues what is due (in the outbox's
+*scheduled* lane unless a task names another), with an idempotency
 key per (person, kind, period), so restarts, missed ticks and parallel instances are harmless.
 APScheduler calls it every minute in `kinerja run`; `kinerja tick --at` calls it by hand, which
 is also how the tests travel in time.
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.outbox import Lane, default_lane
 from bot.ports import Ports
 from storage.db import Database
 from storage.models import JobRun, Workspace
@@ -66,8 +68,6 @@ def claim_run(session: Session, team_id: str, job: str, period: str, now: dateti
     return True
 
 
-
-
 def tick(
     db: Database,
     settings: Settings,
@@ -84,7 +84,7 @@ def tick(
     for team_id in team_ids:
         for task in tasks:
             try:
-                with db.session() as session:
+                with db.session() as session, default_lane(session, Lane.SCHEDULED):
                     workspace = session.get(Workspace, team_id)
                     if workspace is None:
                         continue

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -116,6 +117,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "idempotency_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_lane_due", "status", "lane", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -123,6 +125,8 @@ class OutboxMessage(Base):
     idempotency_key: Mapped[str] = mapped_column(String(255))
     method: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]]
+    # 0 interactive, 1 scheduled, 2 bulk (bot/outbox.py `Lane`): lower lanes are claimed first.
+    lane: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

@@ -28,6 +28,7 @@ from bot.monitoring.schedule import (
     set_schedule,
     validate_schedule,
 )
+from bot.outbox import Lane
 from bot.permissions import PermissionDenied
 from storage.checkins import Cadence, Checkin, CheckinPrompt, Obstacle
 from storage.db import Database
@@ -347,6 +348,17 @@ def test_someone_who_already_checked_in_is_not_prompted(
         )
     tick(db, settings, friday)
     assert rows(db, "checkin:prompt:") == []
+
+
+def test_prompts_enqueued_by_the_tick_are_in_the_scheduled_lane(
+    db: Database, workspace: str, settings: Settings
+) -> None:
+    friday = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # 15:00 in Jakarta
+    with db.session() as session:
+        person(session, "UANI", now=friday)
+    tick(db, settings, friday)
+    [prompt] = rows(db, "checkin:prompt:")
+    assert prompt.lane == Lane.SCHEDULED
 
 
 # ---------------------------------------------------------------------------- escalation

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
+from bot.outbox import Lane
 from bot.reward.kudos import give_kudos
 from bot.reward.summary import first_working_day, monthly_summary
 from storage.db import Database
@@ -103,12 +104,13 @@ def test_posted_on_the_first_working_day_at_nine_and_never_twice(
     ):
         assert tick(db, settings, at).done.get("kudos_monthly_summary") == 0
     with db.session() as session:
-        keys = session.scalars(
-            select(OutboxMessage.idempotency_key).where(
+        posted = session.execute(
+            select(OutboxMessage.idempotency_key, OutboxMessage.lane).where(
                 OutboxMessage.idempotency_key.startswith("kudos:summary:")
             )
         ).all()
-    assert keys == ["kudos:summary:2026-12"]
+    # Nobody waits for the summary: it must not hold up prompts (bulk lane).
+    assert [tuple(row) for row in posted] == [("kudos:summary:2026-12", Lane.BULK)]
     drain(db, fake_slack, FixedClock(datetime(2027, 1, 4, 2, 0, tzinfo=UTC)))
     [post] = summaries(fake_slack)
     shown = post.text + "\n" + block_texts(post.blocks)

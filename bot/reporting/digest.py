@@ -34,7 +34,7 @@ from bot.clock import zone_of
 from bot.config import Settings
 from bot.i18n import Translator, resolve_locale
 from bot.org.channels import CHART_PENDING, CHART_REROUTED, reroute_marker
-from bot.outbox import enqueue
+from bot.outbox import Lane, enqueue
 from bot.ports import FileSender
 from bot.reporting.chart import ChartData, chart_data, render_chart
 from bot.reporting.figures import DigestFigures
@@ -121,6 +121,7 @@ def enqueue_hr_digest(
             method="chat.postMessage",
             payload={"channel": destination.channel or destination.user, **message, **fallback},
             now=now,
+            lane=Lane.SCHEDULED,  # also when `kinerja digest` sends it by hand
         )
         if with_chart:
             audit.record(
@@ -174,6 +175,7 @@ def enqueue_manager_digests(
             payload={"channel": figures.slack_id, **manager_digest_message(tr, figures)},
             now=now,
             not_before=max(now, their_time),
+            lane=Lane.SCHEDULED,
         )
     return len(all_figures)
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import review as blocks
 from bot.i18n import Translator, TranslatorFor
-from bot.outbox import enqueue, post_message
+from bot.outbox import Lane, enqueue, post_message
 from bot.review.dates import local_today, next_working_moment
 from storage.models import Employee, OutboxMessage
 from storage.reviews import Review, ReviewCycle
@@ -47,6 +47,7 @@ def invite(session: Session, review: Review, now: datetime, tr_for: TranslatorFo
         now=now,
         open_users=[employee.slack_id],
         not_before=next_working_moment(now, employee.tz, review.cycle.tz),
+        lane=Lane.SCHEDULED,  # one of a cycle's fan-out, even when HR opens it by hand
     )
 
 
@@ -268,6 +269,7 @@ def remind(
         message=_reminder(step)(tr_for(person), review),
         now=now,
         open_users=[person.slack_id],
+        lane=Lane.SCHEDULED,
     )
 
 
@@ -288,6 +290,7 @@ def cycle_opened(
         message=blocks.cycle_opened(tr_for(creator), cycle, count, left_out),
         now=now,
         open_users=[creator.slack_id],
+        lane=Lane.SCHEDULED,
     )
 
 

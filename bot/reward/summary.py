@@ -22,7 +22,7 @@ from bot.clock import zone_of
 from bot.i18n import Translator, translators
 from bot.org.channels import hr_people, reroute_marker, warn_unreachable
 from bot.org.erasure_marks import not_erased
-from bot.outbox import post_message
+from bot.outbox import Lane, post_message
 from bot.reward.kudos import by_value_order
 from bot.reward.settings import FALLBACK_TZ, recognition_settings
 from bot.ticks import TickContext, TickTask, claim_run
@@ -159,6 +159,7 @@ def kudos_monthly_summary(ctx: TickContext) -> int:
                 message=_message(tr_for(person), summary),
                 now=ctx.now,
                 channel=person.slack_id,
+                lane=Lane.BULK,
             )
         return 1
     marker = reroute_marker(
@@ -172,6 +173,7 @@ def kudos_monthly_summary(ctx: TickContext) -> int:
         message={**message, **marker},
         now=ctx.now,
         channel=settings.channel,
+        lane=Lane.BULK,  # nobody waits for it; it must not hold up prompts
     )
     return 1
 
