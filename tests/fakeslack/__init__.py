@@ -12,8 +12,8 @@ limits. Point a WebClient at it with `WebClient(token=..., base_url=slack.api_ur
     slack.stop()
 
 State for assertions: `calls`, `messages`, `ephemerals`, `responses`, `views_published`,
-`opened_views`, `files`. Fault injection: `fail_next`, `rate_limit`, `latency`,
-`expire_trigger`.
+`opened_views`, `files`. Fault injection: `fail_next`, `fail_fraction`, `rate_limit` (any
+method), `latency`, `expire_trigger`.
 """
 
 from .blocks import validate_blocks, validate_view

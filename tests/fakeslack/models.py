@@ -51,6 +51,19 @@ class Fault:
     error: str | None
     body: str | None
     remaining: int
+    # Slack did the work before it failed (a 5xx after the message was stored).
+    stored: bool = False
+
+
+@dataclass
+class Flaky:
+    """A share of the next `remaining` calls of one method fail, spread evenly."""
+
+    fraction: float
+    remaining: int
+    status: int
+    stored: bool
+    seen: int = 0
 
 
 class ApiError(Exception):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .api_users import make_user
-from .models import ApiError, Call, Fault, JsonDict, Message
+from .models import ApiError, Call, Fault, Flaky, JsonDict, Message
 
 
 @dataclass
@@ -76,7 +76,7 @@ class SlackState:
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._last_ts_us = 0
-        self._bucket: TokenBucket | None = None
+        self._buckets: dict[str, TokenBucket] = {}
         self.users: dict[str, JsonDict] = {}
         self.channels: dict[str, JsonDict] = {}  # declared with add_channel (api_channels.py)
         self._clear()
@@ -93,13 +93,13 @@ class SlackState:
         self.files: list[JsonDict] = []
         self.index: dict[tuple[str, str], Message] = {}
         self.faults: dict[str, list[Fault]] = {}
+        self.flaky: dict[str, Flaky] = {}
         self.triggers: dict[str, Trigger] = {}
         self.views: dict[str, JsonDict] = {}
         self.view_stacks: list[list[str]] = []
         self.uploads: dict[str, JsonDict] = {}
         self.response_keys: dict[str, int] = {}
-        if self._bucket is not None:
-            self._bucket = TokenBucket(self._bucket.rate)
+        self._buckets = {method: TokenBucket(b.rate) for method, b in self._buckets.items()}
 
     # ----------------------------------------------------------------- test-facing helpers
 
@@ -203,12 +203,33 @@ class SlackState:
                 )
             )
 
-    def rate_limit(self, per_second: float | None) -> None:
-        """Cap chat.postMessage workspace-wide (token bucket); None removes the cap."""
+    def fail_fraction(
+        self,
+        method: str,
+        fraction: float,
+        *,
+        calls: int,
+        status: int = 500,
+        stored: bool = False,
+    ) -> None:
+        """Fail `fraction` of the next `calls` calls of `method`, spread evenly (no randomness):
+        5xx with a small HTML page, or a 429. `stored=True`: a post is stored before the 5xx,
+        as when Slack fails after accepting the message."""
+        if not 0 < fraction <= 1 or calls < 1:
+            raise ValueError("fraction must be in (0, 1] and calls at least 1")
+        with self._lock:
+            self.flaky[method] = Flaky(fraction, calls, status, stored)
+
+    def rate_limit(self, per_second: float | None, method: str = "chat.postMessage") -> None:
+        """Cap `method` workspace-wide (token bucket, 429 with Retry-After beyond it; Slack's
+        tiers, e.g. conversations.open at Tier 3); None removes the cap."""
         if per_second is not None and per_second <= 0:
             raise ValueError("per_second must be positive")
         with self._lock:
-            self._bucket = TokenBucket(per_second) if per_second is not None else None
+            if per_second is None:
+                self._buckets.pop(method, None)
+            else:
+                self._buckets[method] = TokenBucket(per_second)
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -258,12 +279,20 @@ class SlackState:
                 if fault.remaining <= 0:
                     queue.pop(0)
                 return fault
+        flaky = self.flaky.get(method)
+        if flaky is not None:
+            before = int(flaky.seen * flaky.fraction)
+            flaky.seen += 1
+            flaky.remaining -= 1
+            if flaky.remaining <= 0:
+                del self.flaky[method]
+            if int(flaky.seen * flaky.fraction) > before:
+                return Fault(flaky.status, 1, None, None, 1, stored=flaky.stored)
         return None
 
     def take_rate_token(self, method: str) -> int:
-        if method != "chat.postMessage" or self._bucket is None:
-            return 0
-        return self._bucket.take()
+        bucket = self._buckets.get(method)
+        return bucket.take() if bucket is not None else 0
 
     def bot_profile(self) -> dict[str, Any]:
         return {
