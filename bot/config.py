@@ -9,13 +9,27 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
 SUPPORTED_LOCALES = ("en", "id")
+# What KINERJA_SLACK_BUDGETS may pace (bot/slack/budgets.py); chat.postMessage has its own
+# setting, KINERJA_SLACK_RATE_PER_SECOND, and "channel" is the pace of posts into one channel.
+BUDGET_CHANNEL = "channel"
+BUDGET_NAMES = frozenset(
+    {
+        "views.publish",
+        "chat.update",
+        "chat.postEphemeral",
+        "conversations.open",
+        "conversations.history",
+        "conversations.replies",
+        BUDGET_CHANNEL,
+    }
+)
 
 
 class ConfigError(Exception):
@@ -45,6 +59,8 @@ class Settings:
     outbox_max_attempts: int
     slack_rate_per_second: float
     log_level: str
+    # Calls per second per Slack method (and "channel"), over the built-in tiers.
+    slack_budgets: Mapping[str, float] = field(default_factory=dict)
     # HTTP mode: the largest request body accepted (bot/slack/request_guard.py).
     max_request_bytes: int = 1024 * 1024
     # Feedback: a request for feedback expires after this many days, and an anonymous upward
@@ -97,6 +113,48 @@ def _float(values: Mapping[str, str], name: str, default: float, low: float, hig
     if not low <= number <= high:
         raise ConfigError(name, f"a number from {low:g} to {high:g}", raw)
     return number
+
+
+def parse_budgets(raw: str) -> dict[str, float]:
+    """`views.publish=1.6,chat.update=0.8` → {"views.publish": 1.6, "chat.update": 0.8}.
+
+    ValueError says what is wrong; `_budgets` names the setting around it.
+    """
+    rates: dict[str, float] = {}
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep:
+            raise ValueError(f"{part!r} is not method=calls_per_second")
+        if name == "chat.postMessage":
+            raise ValueError("chat.postMessage is paced by KINERJA_SLACK_RATE_PER_SECOND")
+        if name not in BUDGET_NAMES:
+            raise ValueError(f"unknown name {name!r} (known: {', '.join(sorted(BUDGET_NAMES))})")
+        try:
+            rate = float(value)
+        except ValueError:
+            raise ValueError(f"{name}: {value.strip()!r} is not a number") from None
+        if not 0 <= rate <= 1000:
+            raise ValueError(f"{name}: {rate:g} is not from 0 to 1000")
+        rates[name] = rate
+    return rates
+
+
+def _budgets(values: Mapping[str, str]) -> dict[str, float]:
+    raw = _optional(values, "KINERJA_SLACK_BUDGETS")
+    if raw is None:
+        return {}
+    try:
+        return parse_budgets(raw)
+    except ValueError as error:
+        raise ConfigError(
+            "KINERJA_SLACK_BUDGETS",
+            f"method=calls_per_second pairs separated by commas ({error})",
+            raw,
+        ) from None
 
 
 def normalise_database_url(url: str) -> str:
@@ -198,6 +256,7 @@ def load_settings(
         outbox_max_attempts=_int(values, "KINERJA_OUTBOX_MAX_ATTEMPTS", 8, 1, 100),
         slack_rate_per_second=_float(values, "KINERJA_SLACK_RATE_PER_SECOND", 5.0, 0.0, 1000.0),
         log_level=log_level,
+        slack_budgets=_budgets(values),
         max_request_bytes=_int(
             values, "KINERJA_MAX_REQUEST_BYTES", 1024 * 1024, 64 * 1024, 64 * 1024 * 1024
         ),

@@ -112,3 +112,30 @@ def test_migrate_creates_the_schema(
     assert out.startswith("database at revision ")
     assert heads[-1] in out  # the newest revision is applied
     assert main(["migrate"]) == 0  # a second run is a no-op
+
+
+def test_slack_budgets_are_read_per_method() -> None:
+    settings = load_settings(
+        {**GOOD, "KINERJA_SLACK_BUDGETS": " views.publish=1.6, chat.update=0.8,channel=2 "},
+        env_file="/nonexistent",
+    )
+    assert settings.slack_budgets == {"views.publish": 1.6, "chat.update": 0.8, "channel": 2.0}
+    assert load_settings(GOOD, env_file="/nonexistent").slack_budgets == {}
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("views.publish", "not method=calls_per_second"),
+        ("views.publish=fast", "'fast' is not a number"),
+        ("views.publish=-1", "not from 0 to 1000"),
+        ("users.list=1", "unknown name 'users.list'"),
+        ("chat.postMessage=5", "KINERJA_SLACK_RATE_PER_SECOND"),
+    ],
+)
+def test_bad_slack_budgets_name_the_setting(raw: str, why: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_settings({**GOOD, "KINERJA_SLACK_BUDGETS": raw}, env_file="/nonexistent")
+    assert error.value.setting == "KINERJA_SLACK_BUDGETS"
+    assert str(error.value).startswith("KINERJA_SLACK_BUDGETS: expected method=calls_per_second")
+    assert why in str(error.value)
