@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -129,6 +130,9 @@ class OutboxMessage(Base):
     lane: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The last try's outcome is unknown (timeout, 5xx, a worker that died holding the row): the
+    # next try of a post looks for it in Slack first (bot/slack/delivery.py).
+    needs_lookup: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     next_attempt_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

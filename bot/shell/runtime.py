@@ -20,6 +20,7 @@ from bot.reporting.tasks import check_hr_channel
 from bot.reward.settings import recognition_settings
 from bot.shell.app import TICK_TASKS, create_app
 from bot.shell.web import serve
+from bot.slack.budgets import BudgetRates, Budgets
 from bot.slack.client import make_web_client
 from bot.slack.ports import slack_ports
 from bot.slack.sender import OutboxSender
@@ -41,13 +42,20 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
 
 
 def make_sender(services: Services) -> OutboxSender:
+    """The sender as `kinerja run` and `kinerja tick --send` use it: Slack's tiers as budgets
+    (KINERJA_SLACK_RATE_PER_SECOND for posts, KINERJA_SLACK_BUDGETS over the rest), leases on
+    the real clock whatever `services.clock` says."""
     return OutboxSender(
         services.db,
         make_web_client(services.settings, retries=False),
         services.clock,
         concurrency=services.settings.sender_concurrency,
         max_attempts=services.settings.outbox_max_attempts,
-        rate_per_second=services.settings.slack_rate_per_second,
+        budgets=Budgets(
+            BudgetRates.slack_defaults(
+                services.settings.slack_rate_per_second, services.settings.slack_budgets
+            )
+        ),
     )
 
 

@@ -7,21 +7,24 @@ post carries its outbox key in message metadata::
 
     metadata = {"event_type": "kinerja_outbox", "event_payload": {"key": "<idempotency key>"}}
 
-and any try of a post that is not the row's first (its `attempts` after claiming is above 1: the
-row was re-claimed after a lease expired, or an earlier try ended in a timeout or 5xx whose effect
-is unknown) first reads the channel back — `conversations.history` (or `conversations.replies`
-for a thread reply) with `include_all_metadata` from just before the row was created — and when
-a message with that key is there, the row is marked sent with that message's `ts` instead of
-posting again. A user id (U…/W…) as channel is resolved to the DM id with `conversations.open`
-first, because history is read per conversation. A first try never looks, so the normal path
-costs one call.
+and a try of a post whose last outcome nobody knows (the row's `needs_lookup`: an earlier try
+ended in a timeout or 5xx, or a worker died holding the row) first reads the channel back —
+`conversations.history` (or `conversations.replies` for a thread reply) with
+`include_all_metadata` from just before the row was created — and when a message with that key
+is there, the row is marked sent with that message's `ts` instead of posting again. A look-up
+that finds nothing clears the mark: if the post is then refused for sure (a 429, its budget, a
+closed gate), the next try needs no look-up. A user id (U…/W…) as channel is resolved to the DM
+id first, because history is read per conversation: from what a post to that person already
+returned, else with `conversations.open` (Tier 3), remembered across rows. A first try never
+looks, so the normal path costs one call.
 
 The outbox owns `metadata` on posts: a payload's own `metadata` is replaced (with a warning),
 because Slack keeps one metadata object per message and the key must be in it.
 
 If the look-up itself is refused for good (a missing `im:history`/`channels:history` scope, a
 channel the bot cannot read), the post goes ahead: a rare duplicate is preferred to a lost
-message. A 429 or 5xx during the look-up reschedules the row like a failed post.
+message. A 429 or 5xx during the look-up reschedules the row like a failed post (a 429 pauses
+the look-up's method, not the post's).
 
 `chat.update` and `views.publish` are idempotent (doing them again leaves the same state), and
 `chat.postEphemeral` cannot be read back (ephemeral messages are not stored by Slack), so those
@@ -40,7 +43,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -64,28 +67,38 @@ LOOKUP_PAGE_SIZE = 200
 LOOKUP_MAX_PAGES = 20
 
 OutcomeKind = Literal["sent", "found", "rate_limited", "retry", "failed", "deferred", "waiting"]
-Gate = Callable[[], bool]
+
+
+class GateClosed(Exception):
+    """The call may not be made now: its method is paused or over budget, or the claim's
+    lease is nearly over. The row goes back without using an attempt, `retry_in` seconds on."""
+
+    def __init__(self, retry_in: float = 0.0) -> None:
+        super().__init__(f"not now; again in {retry_in:.2f} s")
+        self.retry_in = retry_in
+
+
+# Asked before every Slack call with the call's method; raises GateClosed to stop.
+Gate = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one row's try; the sender turns it into one conditional UPDATE.
 
-    `found`: the message was already in Slack (crash look-up); `deferred`: no call was made
-    because the sender is paused or the claim's lease is nearly over.
+    `found`: the message was already in Slack (crash look-up); `deferred`: the row's call was
+    not made (`retry_after` says when to come again). `limited` names the method a 429 came
+    from (a look-up's, or the row's own). `needs_lookup`: whether the next try of a post must
+    look in Slack first — true after an outcome nobody knows (a timeout, a 5xx), false once a
+    look-up found nothing and nothing was posted since.
     """
 
     kind: OutcomeKind
     result: dict[str, Any] | None = None
     error: str | None = None
     retry_after: float | None = None
-
-
-DEFERRED = Outcome("deferred")
-
-
-class GateClosed(Exception):
-    """Raised between calls when the row may no longer be sent by this worker."""
+    limited: str | None = None
+    needs_lookup: bool = False
 
 
 def deliver(
@@ -100,24 +113,33 @@ def deliver(
 ) -> Outcome:
     """Make the row's Slack call (after the crash look-up when `look_first`); never raises.
 
-    `gate` is asked before every Slack call: it says no when another worker hit a 429 (the
-    whole sender is paused) or when this claim's lease could run out during the call.
+    `gate(method)` is asked before every Slack call (see `Gate`).
     """
+    posts = method == "chat.postMessage"
+    unknown = look_first and posts
     try:
         if payload.get("_open_users"):
-            if not gate():
-                return DEFERRED
-            payload = {**payload, "channel": open_conversation(client, payload["_open_users"])}
-        if look_first and method == "chat.postMessage":
+            payload = {
+                **payload,
+                "channel": open_conversation(client, payload["_open_users"], gate),
+            }
+        if unknown:
             found = _look_up(client, payload, key, since, gate)
             if found is not None:
                 return Outcome("found", result=found)
-        if not gate():
-            return DEFERRED
-        response = client.api_call(method, json=request_body(method, payload, key))
-        return Outcome("sent", result=summarise(method, _data(response.data)))
+            unknown = False  # not in Slack: until a post is tried, nothing needs looking up
+        gate(method)
+        try:
+            response = client.api_call(method, json=request_body(method, payload, key))
+        except Exception as exc:
+            outcome = classify(method, exc)
+            return replace(outcome, needs_lookup=posts and outcome.kind == "retry")
+        result = summarise(method, _data(response.data))
+        if posts:
+            remember_dm(client, str(payload.get("channel") or ""), result.get("channel"))
+        return Outcome("sent", result=result)
     except Exception as exc:  # one row's failure never escapes; classify decides its fate
-        return classify(method, exc)
+        return replace(classify(method, exc), needs_lookup=unknown)
 
 
 def request_body(method: str, payload: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -135,22 +157,46 @@ def request_body(method: str, payload: Mapping[str, Any], key: str) -> dict[str,
 
 _conversations: dict[tuple[str, ...], str] = {}
 _conversations_lock = threading.Lock()
+MAX_REMEMBERED = 100_000
 
 
-def open_conversation(client: WebClient, users: Sequence[str]) -> str:
-    """The DM or group DM of `users` with the bot; Slack returns the same id for the same set,
-    so it is remembered for the life of the process (a fan-out makes one call per person)."""
-    members = (str(id(client)), *sorted(set(users)))
+def _members(client: WebClient, users: Sequence[str]) -> tuple[str, ...]:
+    return (str(id(client)), *sorted(set(users)))
+
+
+def _remember(members: tuple[str, ...], channel: str) -> None:
     with _conversations_lock:
-        known = _conversations.get(members)
+        if len(_conversations) >= MAX_REMEMBERED:
+            _conversations.clear()
+        _conversations[members] = channel
+
+
+def known_conversation(client: WebClient, users: Sequence[str]) -> str | None:
+    with _conversations_lock:
+        return _conversations.get(_members(client, users))
+
+
+def remember_dm(client: WebClient, channel: str, opened: object) -> None:
+    """A post to a person's user id landed in their DM `opened`: remember it, so a later
+    look-up for that person needs no `conversations.open`."""
+    if channel[:1] in ("U", "W") and isinstance(opened, str) and opened[:1] == "D":
+        _remember(_members(client, [channel]), opened)
+
+
+def open_conversation(client: WebClient, users: Sequence[str], gate: Gate) -> str:
+    """The DM or group DM of `users` with the bot; Slack returns the same id for the same set,
+    so it is remembered for the life of the process, across rows: a fan-out makes at most one
+    call per person, and a crash look-up for someone already posted to makes none."""
+    members = _members(client, users)
+    known = known_conversation(client, users)
     if known is not None:
         return known
+    gate("conversations.open")
     response = client.conversations_open(users=",".join(members[1:]))
     channel = str(_data(response.data).get("channel", {}).get("id") or "")
     if not channel:
         raise SlackApiError("conversations.open returned no channel", response)
-    with _conversations_lock:
-        _conversations[members] = channel
+    _remember(members, channel)
     return channel
 
 
@@ -169,13 +215,16 @@ def summarise(method: str, data: Mapping[str, Any]) -> dict[str, Any]:
 def classify(method: str, exc: BaseException) -> Outcome:
     """Sort a failure into rate limit, retry with backoff, or permanent failure."""
     if isinstance(exc, GateClosed):
-        return DEFERRED
+        return Outcome("deferred", retry_after=exc.retry_in)
     if isinstance(exc, SlackApiError):
         status = exc.response.status_code
         data = _data(exc.response.data)
         error = str(data.get("error") or f"http_{status}")
         if status == 429 or error == "ratelimited":
-            return Outcome("rate_limited", error="ratelimited", retry_after=_retry_after(exc))
+            called = str(exc.response.api_url or "").rstrip("/").rsplit("/", 1)[-1] or method
+            return Outcome(
+                "rate_limited", error="ratelimited", retry_after=_retry_after(exc), limited=called
+            )
         if status >= 500 or status == 408:
             return Outcome("retry", error=f"http_{status}")
         if status == 200:
@@ -216,16 +265,12 @@ def find_posted(
     if not channel:
         return None
     if channel[:1] in ("U", "W"):
-        if not gate():
-            raise GateClosed
-        opened = client.conversations_open(users=channel)
-        channel = str(_data(opened.data).get("channel", {}).get("id") or channel)
+        channel = open_conversation(client, [channel], gate)
     thread_ts = payload.get("thread_ts")
     oldest = f"{since.timestamp() - LOOKUP_MARGIN_SECONDS:.6f}"
     cursor: str | None = None
     for _ in range(LOOKUP_MAX_PAGES):
-        if not gate():
-            raise GateClosed
+        gate("conversations.replies" if thread_ts else "conversations.history")
         if thread_ts:
             response = client.conversations_replies(
                 channel=channel,

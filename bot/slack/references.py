@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxMessage, OutboxStatus
@@ -28,9 +29,14 @@ REFERENCES = {"_thread_of": "thread_ts", "_update_of": "ts"}
 
 @dataclass(frozen=True)
 class Resolution:
+    """The payload filled in, or why not: `waiting` for the row `parent` (due at `parent_due`
+    when it is pending, None while someone is sending it), or an `error` for good."""
+
     payload: dict[str, Any]
     waiting: bool = False
     error: str | None = None
+    parent: str | None = None
+    parent_due: datetime | None = None
 
 
 class HasReferences(Protocol):
@@ -64,10 +70,26 @@ def resolve(session: Session, team_id: str, payload: dict[str, Any]) -> Resoluti
             return Resolution(payload, error=f"referenced message {key} was never posted")
         result = row.result or {}
         if row.status != OutboxStatus.SENT.value or not result.get("ts"):
-            return Resolution(payload, waiting=True)
+            due = row.next_attempt_at if row.status == OutboxStatus.PENDING.value else None
+            return Resolution(payload, waiting=True, parent=str(key), parent_due=due)
         resolved["channel"] = result.get("channel")
         resolved[field] = result["ts"]
     return Resolution(resolved)
+
+
+def promote(session: Session, team_id: str, key: str, lane: int) -> None:
+    """A row waits for the row `key`: that row moves up to the waiting row's lane, so an
+    interactive reply is not held back by the scheduled message it answers."""
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.idempotency_key == key,
+            OutboxMessage.status == OutboxStatus.PENDING.value,
+            OutboxMessage.lane > lane,
+        )
+        .values(lane=lane)
+    )
 
 
 def waves(claims: Sequence[C]) -> Iterator[list[C]]:

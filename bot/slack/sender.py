@@ -1,104 +1,78 @@
-"""The outbox sender: delivers `outbox` rows to Slack, each key at most once, none lost.
+"""The outbox sender: delivers `outbox` rows to Slack, each key at most once, none lost, and
+Slack's rate limits spent where people wait.
 
 How a row travels (DESIGN.md principle 2):
 
-1. **Claim.** One short transaction takes due rows — `pending` with `next_attempt_at <= now`, or
-   `sending` with a `claimed_at` older than `lease_seconds` (a process died holding them) — and
-   sets `status=sending, claimed_at=now, attempts+=1`. On PostgreSQL it is
-   `SELECT id … ORDER BY id LIMIT n FOR UPDATE SKIP LOCKED`, then `UPDATE … WHERE id IN (…) AND
-   <still due> RETURNING …`: several instances claim side by side without waiting for or taking
-   each other's rows. On SQLite (one sender process) it is one statement,
-   `UPDATE … WHERE id IN (SELECT … LIMIT n) AND <still due> RETURNING …`, so the transaction never
-   upgrades a read snapshot to a write (which WAL mode refuses when a worker committed between
-   the two). Either way only rows still in the expected state are taken, and the returned ids
-   are the claim.
-2. **Deliver** (bot/slack/delivery.py) on a pool of `concurrency` workers. A try that is not a
-   row's first looks for the message in Slack before posting again; see that module.
+1. **Claim** (bot/slack/claims.py): interactive rows before scheduled before bulk, then in the
+   order they became due. The sender claims only about as many rows as it has free workers and
+   only rows whose method has budget left now (bot/slack/budgets.py), so rows are claimed when
+   they can be sent: an approval enqueued behind a fan-out of 10,000 prompts overtakes every
+   prompt not yet claimed, which is all but the one or two in flight.
+2. **Deliver** (bot/slack/delivery.py) on a pool of `concurrency` workers. Each call waits for
+   its method's slot, and a post for its channel's; a post whose last outcome is unknown is
+   first looked for in Slack (`needs_lookup`). A call whose budget is not there soon, or whose
+   method is paused, is not waited for in a worker: the row goes back without using an attempt,
+   so rows that need nothing else are not held up by those that do.
 3. **Record.** One UPDATE per row, conditional on `(id, status='sending', claimed_at=<this
    claim>)`. A worker whose lease ran out and whose row was claimed again by someone else changes
    nothing. Before every Slack call a worker checks that its lease has at least the client's
    timeout left, so a call never runs past the lease (hence `lease_seconds` > client timeout).
 
-Failures: 429 pauses the whole sender until Retry-After (Slack's limits are per workspace, so
-the other workers would only collect more 429s) and reschedules the row without using up an
-attempt; 5xx, timeouts and network errors back off exponentially (1, 2, 4 … 300 s, plus up to 10 %
-jitter) and use an attempt; after `max_attempts` the row is `failed`. Permanent Slack errors
-(`channel_not_found`, `invalid_blocks`, `invalid_auth`, …) fail the row at once; a channel
-post marked `_reroute` that a channel refuses is then delivered another way (HR by DM) and HR
-is told what to do, in the same transaction (bot/org/channels.py).
+Failures: a 429 pauses the method it came from (in that workspace) until Retry-After, and
+reschedules the row without using up an attempt; other methods go on. 5xx, timeouts and network
+errors back off exponentially (1, 2, 4 … 300 s, plus up to 10 % jitter), use an attempt and mark
+the row `needs_lookup`; after `max_attempts` the row is `failed`. A look-up that found nothing
+clears the mark, so a row that then meets a 429 or a closed gate does not look again. Permanent
+Slack errors (`channel_not_found`, `invalid_blocks`, `invalid_auth`, …) fail the row at once; a
+channel post marked `_reroute` that a channel refuses is then delivered another way (HR by DM)
+and HR is told what to do, in the same transaction (bot/org/channels.py).
 
-Rows are claimed in id order, but with several workers two rows may reach Slack in either order.
+With several workers two rows may reach Slack in either order, except that a row referring to
+another (a thread reply, an update) waits for it.
 """
 
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from datetime import timedelta
 
 from slack_sdk import WebClient
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
 
 from bot.clock import Clock, SystemClock
-from bot.org.channels import reroute
-from bot.ports import CHANNEL_ERRORS
-from bot.slack.delivery import Outcome, deliver
-from bot.slack.pacing import Pacer
-from bot.slack.references import referenced_keys, resolve, waves
+from bot.slack.budgets import EPHEMERAL, HISTORY, POST, Budget, BudgetRates, Budgets
+from bot.slack.claims import Blocked, Claim, any_due, claim_rows
+from bot.slack.delivery import GateClosed, Outcome, deliver
+from bot.slack.recording import DrainStats, Recorder, backoff_seconds, count
+from bot.slack.references import Resolution, promote, referenced_keys, resolve
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_SECONDS = 300.0
-BACKOFF_JITTER = 0.1
-# Pauses up to this long are slept through inside drain (real clock only); longer ones end the
-# drain so `run_forever` can notice its stop event.
+# A drain keeps going (real clock only) while rows wait for a pause at most this long; longer
+# ones end the drain so `run_forever` can notice its stop event.
 MAX_INLINE_PAUSE_SECONDS = 30.0
+# Rows are claimed for the slots of the next HORIZON seconds only: whatever is enqueued later
+# waits at most that long plus one call for a row claimed ahead of it.
+HORIZON_SECONDS = 0.2
+# Longest a worker waits for a look-up's or a channel's slot before it puts the row back.
+SLOT_WAIT_SECONDS = 1.0
+# How often a drain looks again for rows while everything due is blocked or in flight.
+POLL_SECONDS = 0.1
 
-PENDING = OutboxStatus.PENDING.value
-SENDING = OutboxStatus.SENDING.value
-SENT = OutboxStatus.SENT.value
-FAILED = OutboxStatus.FAILED.value
+__all__ = ["Claim", "DrainStats", "OutboxSender", "backoff_seconds"]
 
 
-@dataclass
-class DrainStats:
-    """Counts for one drain.
+class OutboxSender(Recorder):
+    """Delivers the outbox; safe to run in several processes on PostgreSQL (one on SQLite).
 
-    `sent` includes rows found already posted (also in `duplicates_avoided`); `retried` counts
-    rows put back for later: backoff after a failure, a 429, or held back by a 429 pause.
+    `budgets` are Slack's rate limits as this sender spends them (none: only `rate_per_second`
+    for chat.postMessage, 0 = unpaced); `lease_clock` stamps and checks leases (the real clock
+    unless a test travels in time with it).
     """
-
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    duplicates_avoided: int = 0
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A row this sender owns until `claimed_at + lease`; the values as claimed."""
-
-    id: int
-    team_id: str
-    key: str
-    method: str
-    payload: dict[str, Any]
-    attempts: int
-    created_at: datetime
-    claimed_at: datetime
-
-
-class OutboxSender:
-    """Delivers the outbox; safe to run in several processes on PostgreSQL (one on SQLite)."""
 
     def __init__(
         self,
@@ -112,6 +86,8 @@ class OutboxSender:
         batch_size: int = 100,
         sleep: Callable[[float], None] = time.sleep,
         rate_per_second: float = 0.0,
+        budgets: Budgets | None = None,
+        lease_clock: Clock | None = None,
     ) -> None:
         timeout = float(getattr(client, "timeout", 30) or 30)
         if concurrency < 1 or max_attempts < 1 or batch_size < 1:
@@ -123,53 +99,59 @@ class OutboxSender:
         self.db = db
         self.client = client
         self.clock = clock
+        self.lease_clock: Clock = lease_clock or SystemClock()
         self.concurrency = concurrency
         self.max_attempts = max_attempts
         self.lease = timedelta(seconds=lease_seconds)
         self.batch_size = batch_size
         self.sleep = sleep
-        self.pacer = Pacer(rate_per_second, sleep=sleep)
+        self.budgets = budgets or Budgets(BudgetRates(post=rate_per_second))
         self._call_budget = timedelta(seconds=timeout)
-        self._pause_until: datetime | None = None
-        self._lock = threading.Lock()
         self._stop: threading.Event | None = None  # set by run_forever, so a drain ends promptly
 
     # ------------------------------------------------------------------ loop
 
     def drain(self, max_rounds: int | None = None) -> DrainStats:
-        """Deliver everything due now; return when nothing is due (or the sender is paused).
-
-        A short 429 pause is slept through when the clock is the real one; with a test clock the
-        drain returns and the test moves the clock.
-        """
+        """Deliver everything due now; return when nothing is due (or all of it waits for a
+        pause: with a test clock at once, so the test can move the clock; with the real clock
+        once the pause is longer than MAX_INLINE_PAUSE_SECONDS)."""
         stats = DrainStats()
         rounds = 0
-        pool: ThreadPoolExecutor | None = None
+        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="outbox")
+        running: dict[Future[str], Claim] = {}
+        parked: list[Claim] = []  # claimed, waiting for a row in flight they refer to
         try:
-            while max_rounds is None or rounds < max_rounds:
+            while True:
+                self._collect(running, stats)
+                parked = self._dispatch(pool, running, parked, stats) if parked else parked
                 if self._stop is not None and self._stop.is_set():
                     break
-                wait = self.pause_remaining()
-                if wait > 0:
-                    if isinstance(self.clock, SystemClock) and wait <= MAX_INLINE_PAUSE_SECONDS:
-                        if self._stop is not None:
-                            self._stop.wait(wait)
-                        else:
-                            self.sleep(wait)
-                        continue
+                free = self.concurrency - len(running) - len(parked)
+                if free <= 0:
+                    wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                    continue
+                claims: list[Claim] = []
+                blocked: list[Blocked] = []
+                pause = 0.0
+                if max_rounds is None or rounds < max_rounds:
+                    blocked, limit, pause = self._plan(free)
+                    claims = self.claim_batch(limit, blocked)
+                if claims:
+                    rounds += 1
+                    parked = self._dispatch(pool, running, parked + claims, stats)
+                    continue
+                if running:
+                    wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                    continue
+                if max_rounds is not None and rounds >= max_rounds:
                     break
-                claims = self.claim_batch()
-                if not claims:
+                if not self._worth_waiting(bool(blocked), pause):
                     break
-                rounds += 1
-                if pool is None:
-                    pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="outbox")
-                for wave in waves(claims):
-                    for kind in pool.map(self.deliver, wave):
-                        _count(stats, kind)
+                self._nap(min(pause, POLL_SECONDS) if pause > 0 else POLL_SECONDS)
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True)
+            pool.shutdown(wait=True)
+            self._collect(running, stats)
+            self._release(parked, stats)
         return stats
 
     def run_forever(self, stop: threading.Event, idle_seconds: float = 1.0) -> None:
@@ -182,79 +164,146 @@ class OutboxSender:
                     log.info("outbox: %s", stats)
             except Exception:
                 log.exception("outbox drain failed; trying again shortly")
-            stop.wait(max(idle_seconds, self.pause_remaining()))
+            stop.wait(idle_seconds)
 
-    def pause_remaining(self) -> float:
-        """Seconds until Slack's last Retry-After has passed (0 when not paused)."""
-        with self._lock:
-            until = self._pause_until
-        if until is None:
-            return 0.0
-        return max(0.0, (until - self.clock.now()).total_seconds())
-
-    # ------------------------------------------------------------------ claim
-
-    def claim_batch(self) -> list[Claim]:
-        """Take up to `batch_size` due rows for this sender (see the module docstring)."""
+    def pause_remaining(self, team_id: str | None = None, method: str = POST) -> float:
+        """Seconds until Slack's last Retry-After for `method` has passed (0 when not paused);
+        without a workspace, the longest over every workspace."""
         now = self.clock.now()
-        due = or_(
-            and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
-            and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - self.lease),
+        return max(
+            (
+                self.budgets.paused_for(team, name, now)
+                for team, name, _ in self.budgets.known()
+                if name == method and team_id in (None, team)
+            ),
+            default=0.0,
         )
-        candidates = (
-            select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(self.batch_size)
+
+    def _worth_waiting(self, blocked: bool, pause: float) -> bool:
+        """Nothing could be claimed and nothing is in flight: wait a moment, or end the drain?
+
+        On the real clock a drain waits for rows due within a second (put back for want of a
+        slot) or within a short Retry-After pause; on a test clock it waits only for budget
+        (real time) and leaves pauses to the test, which moves the clock.
+        """
+        now = self.clock.now()
+        lease_now = self.lease_clock.now()
+        if isinstance(self.clock, SystemClock):
+            if pause > MAX_INLINE_PAUSE_SECONDS:
+                return False
+            soon = now + timedelta(seconds=max(pause, 1.0))
+            return any_due(self.db, now=soon, lease_now=lease_now, lease=self.lease)
+        if not blocked or pause > 0:
+            return False
+        return any_due(self.db, now=now, lease_now=lease_now, lease=self.lease)
+
+    def _nap(self, seconds: float) -> None:
+        if self._stop is not None:
+            self._stop.wait(seconds)
+        else:
+            self.sleep(seconds)
+
+    def _plan(self, free: int) -> tuple[list[Blocked], int, float]:
+        """What may be claimed now: the (workspace, method) pairs left out, how many rows, and
+        the shortest Retry-After pause among the pairs left out (0 if only budget holds them)."""
+        now = self.clock.now()
+        blocked: list[Blocked] = []
+        slots = 0
+        shortest_pause = 0.0
+        for team, method, budget in self.budgets.known():
+            paused = self.budgets.paused_for(team, method, now)
+            ready = 0 if paused else budget.slots_within(HORIZON_SECONDS)
+            if ready:
+                slots += ready
+                continue
+            if paused and (not shortest_pause or paused < shortest_pause):
+                shortest_pause = paused
+            blocked.append(Blocked(team, method, lookups_only=method == HISTORY))
+        if not self.budgets.known():
+            return blocked, min(free, self.batch_size), 0.0
+        limit = min(free, self.batch_size, max(1, slots))
+        return blocked, limit, shortest_pause
+
+    def claim_batch(
+        self, limit: int | None = None, blocked: list[Blocked] | None = None
+    ) -> list[Claim]:
+        """Take up to `limit` (default `batch_size`) due rows (bot/slack/claims.py)."""
+        return claim_rows(
+            self.db,
+            now=self.clock.now(),
+            lease_now=self.lease_clock.now(),
+            lease=self.lease,
+            limit=min(limit or self.batch_size, self.batch_size),
+            blocked=blocked or [],
         )
-        with self.db.session() as session:
-            connection = session.connection()
-            if self.db.is_postgres:
-                # Lock first, then update by id: folded into the UPDATE as a subquery, PostgreSQL
-                # may re-run it when rows change under it and take far more than batch_size.
-                locked = candidates.with_for_update(skip_locked=True)
-                ids = list(connection.execute(locked).scalars())
-                if not ids:
-                    return []
-                taken = OutboxMessage.id.in_(ids)
-            else:
-                taken = OutboxMessage.id.in_(candidates.scalar_subquery())
-            statement = (
-                update(OutboxMessage)
-                .where(taken, due)
-                .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-                .returning(
-                    OutboxMessage.id,
-                    OutboxMessage.team_id,
-                    OutboxMessage.idempotency_key,
-                    OutboxMessage.method,
-                    OutboxMessage.payload,
-                    OutboxMessage.attempts,
-                    OutboxMessage.created_at,
-                )
-            )
-            rows = connection.execute(statement).all()
-        claims = [
-            Claim(
-                id=row.id,
-                team_id=row.team_id,
-                key=row.idempotency_key,
-                method=row.method,
-                payload=dict(row.payload or {}),
-                attempts=row.attempts,
-                created_at=row.created_at,
-                claimed_at=now,
-            )
-            for row in rows
-        ]
-        return sorted(claims, key=lambda claim: claim.id)
+
+    def _dispatch(
+        self,
+        pool: ThreadPoolExecutor,
+        running: dict[Future[str], Claim],
+        queued: list[Claim],
+        stats: DrainStats,
+    ) -> list[Claim]:
+        """Start each claimed row in its method's slot, in order; return the rows that must
+        wait for a row they refer to that is in flight or still queued here."""
+        busy = {claim.key for claim in running.values()} | {claim.key for claim in queued}
+        waiting: list[Claim] = []
+        for claim in queued:
+            if referenced_keys(claim.payload) & (busy - {claim.key}):
+                waiting.append(claim)
+                continue
+            busy.discard(claim.key)
+            if self._start(pool, running, claim, stats):
+                busy.add(claim.key)
+        if waiting and not running:  # a cycle of references: let them find out they wait
+            for claim in waiting:
+                self._start(pool, running, claim, stats)
+            return []
+        return waiting
+
+    def _release(self, claims: list[Claim], stats: DrainStats) -> None:
+        """Claimed rows not started when a drain ends go back as they were."""
+        for claim in claims:
+            back = Outcome("deferred", retry_after=0.0, needs_lookup=claim.needs_lookup)
+            count(stats, self._record(claim, back))
+
+    def _start(
+        self,
+        pool: ThreadPoolExecutor,
+        running: dict[Future[str], Claim],
+        claim: Claim,
+        stats: DrainStats,
+    ) -> bool:
+        budget = self.budgets.method(claim.team_id, claim.method)
+        delay = budget.reserve(max_wait=HORIZON_SECONDS)
+        if delay is None:  # claimed with other methods' slots: back it goes, as it was
+            back = Outcome("deferred", retry_after=0.0, needs_lookup=claim.needs_lookup)
+            count(stats, self._record(claim, back))
+            return False
+        running[pool.submit(self._run, claim, delay)] = claim
+        return True
+
+    def _run(self, claim: Claim, delay: float) -> str:
+        if delay > 0:
+            self.sleep(delay)
+        return self.deliver(claim)
+
+    def _collect(self, running: dict[Future[str], Claim], stats: DrainStats) -> None:
+        for future in [f for f in running if f.done()]:
+            del running[future]
+            count(stats, future.result())
 
     # ------------------------------------------------------------------ deliver
 
     def deliver(self, claim: Claim) -> str:
-        """Send one claimed row and record the outcome; returns the recorded kind, never raises.
+        """Send one claimed row (its method's slot already taken) and record the outcome;
+        returns the recorded kind, never raises.
 
         The kind is "ignored" when the claim was no longer ours (its lease ran out and another
         sender took the row), and "error" when recording failed (the row stays `sending` and is
         picked up again, with a look-up, once its lease expires).
         """
+        budget = self.budgets.method(claim.team_id, claim.method)
         try:
             payload = claim.payload
             if referenced_keys(payload):
@@ -263,134 +312,60 @@ class OutboxSender:
                 if resolution.error is not None:
                     return self._record(claim, Outcome("failed", error=resolution.error))
                 if resolution.waiting:
-                    return self._record(claim, Outcome("waiting"))
+                    budget.give_back()
+                    return self._record(claim, self._wait_for_parent(claim, resolution))
                 payload = resolution.payload
+            channel = str(payload.get("channel") or "")
+            if claim.method in (POST, EPHEMERAL) and channel:
+                delay = self.budgets.channel(claim.team_id, channel).reserve(SLOT_WAIT_SECONDS)
+                if delay is None:
+                    budget.give_back()
+                    later = self.budgets.channel(claim.team_id, channel).later()
+                    outcome = Outcome(
+                        "deferred", retry_after=later, needs_lookup=claim.needs_lookup
+                    )
+                    return self._record(claim, outcome)
+                if delay > 0:
+                    self.sleep(delay)
             outcome = deliver(
                 self.client,
                 method=claim.method,
                 key=claim.key,
                 payload=payload,
-                look_first=claim.attempts > 1,
+                look_first=claim.needs_lookup,
                 since=claim.created_at,
-                gate=lambda: self._may_call(claim),
+                gate=lambda method: self._gate(claim, method),
             )
+            if outcome.kind == "deferred":
+                budget.give_back()
             return self._record(claim, outcome)
         except Exception:
             log.exception("outbox row %s (%s): recording failed", claim.id, claim.key)
             return "error"
 
-    def _may_call(self, claim: Claim) -> bool:
-        """Wait for this call's turn at the configured rate; then False while paused, or when
-        a call could outlast this claim's lease."""
-        self.pacer.wait()
-        now = self.clock.now()
-        if self.pause_remaining() > 0:
-            return False
-        return now + self._call_budget < claim.claimed_at + self.lease
-
-    def _record(self, claim: Claim, outcome: Outcome) -> str:
-        now = self.clock.now()
-        kind = outcome.kind
-        values: dict[str, Any]
-        if kind in ("sent", "found"):
-            values = {"status": SENT, "sent_at": now, "result": outcome.result or {}}
-            values["last_error"] = None
-        elif kind == "rate_limited":
-            until = now + timedelta(seconds=outcome.retry_after or 1.0)
-            self._pause(until)
-            values = {"status": PENDING, "next_attempt_at": until, "last_error": outcome.error}
-            values["attempts"] = OutboxMessage.attempts - 1  # a 429 is not the row's fault
-        elif kind == "waiting":
-            # The message this row replies to or updates is not in Slack yet.
-            values = {"status": PENDING, "next_attempt_at": now + timedelta(seconds=1)}
-            values["attempts"] = OutboxMessage.attempts - 1
-        elif kind == "deferred":
-            # No call was made for this claim: give the attempt back.
-            until = max(now, self._pause_until_or(now))
-            values = {"status": PENDING, "next_attempt_at": until}
-            values["attempts"] = OutboxMessage.attempts - 1
-        elif kind == "retry" and claim.attempts < self.max_attempts:
-            until = now + timedelta(seconds=backoff_seconds(claim.attempts))
-            values = {"status": PENDING, "next_attempt_at": until, "last_error": outcome.error}
-        else:  # "failed", or "retry" with no attempts left
-            kind = "failed"
-            values = {"status": FAILED, "last_error": outcome.error or "unknown error"}
-        then = None
-        if kind == "failed" and outcome.error in CHANNEL_ERRORS and claim.payload.get("_reroute"):
-            # A channel that cannot take the post: deliver it another way, in the same
-            # transaction as the failure (bot/org/channels.py).
-            error = str(outcome.error)
-
-            def then(session: Session) -> None:
-                reroute(session, claim.team_id, claim.key, claim.payload, error, now)
-
-        if not self._finish(claim, values, then):
-            log.warning(
-                "outbox row %s (%s): claim lost, outcome %s dropped", claim.id, claim.key, kind
-            )
-            return "ignored"
-        if kind == "failed":
-            log.warning(
-                "outbox row %s (%s) %s failed: %s", claim.id, claim.key, claim.method, outcome.error
-            )
-        elif kind in ("retry", "rate_limited"):
-            log.info("outbox row %s (%s) rescheduled: %s", claim.id, claim.key, outcome.error)
-        elif kind == "found":
-            log.info(
-                "outbox row %s (%s) was already in Slack; not posted again", claim.id, claim.key
-            )
-        return kind
-
-    def _finish(
-        self,
-        claim: Claim,
-        values: dict[str, Any],
-        then: Callable[[Session], None] | None = None,
-    ) -> bool:
-        """Apply `values` only if the row is still under this very claim (and then, in the
-        same transaction, `then`)."""
-        statement = (
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == claim.id,
-                OutboxMessage.status == SENDING,
-                OutboxMessage.claimed_at == claim.claimed_at,
-            )
-            .values(**values)
-        )
+    def _wait_for_parent(self, claim: Claim, resolution: Resolution) -> Outcome:
+        """Come again with the row this one refers to (pulled up to this row's lane), or in a
+        second while someone is sending it."""
+        if resolution.parent is None or resolution.parent_due is None:
+            return Outcome("waiting", retry_after=1.0)
         with self.db.session() as session:
-            finished = session.connection().execute(statement).rowcount == 1
-            if finished and then is not None:
-                try:  # a broken fallback must not keep the row from being recorded
-                    with session.begin_nested():
-                        then(session)
-                except Exception:
-                    log.exception("outbox row %s (%s): fallback failed", claim.id, claim.key)
-            return finished
+            promote(session, claim.team_id, resolution.parent, claim.lane)
+        due_in = (resolution.parent_due - self.clock.now()).total_seconds()
+        return Outcome("waiting", retry_after=max(0.0, due_in))
 
-    def _pause(self, until: datetime) -> None:
-        with self._lock:
-            if self._pause_until is None or until > self._pause_until:
-                self._pause_until = until
-        log.warning("outbox: Slack rate limit; pausing until %s", until.isoformat())
-
-    def _pause_until_or(self, default: datetime) -> datetime:
-        with self._lock:
-            return self._pause_until or default
-
-
-def backoff_seconds(attempts: int) -> float:
-    """1, 2, 4 … seconds after the 1st, 2nd, 3rd … failed try, capped, with a little jitter."""
-    base = min(MAX_BACKOFF_SECONDS, 2.0 ** max(0, attempts - 1))
-    return base * (1.0 + random.uniform(0.0, BACKOFF_JITTER))
-
-
-def _count(stats: DrainStats, kind: str) -> None:
-    if kind in ("sent", "found"):
-        stats.sent += 1
-        if kind == "found":
-            stats.duplicates_avoided += 1
-    elif kind in ("retry", "rate_limited", "deferred"):
-        stats.retried += 1
-    elif kind == "failed":
-        stats.failed += 1
+    def _gate(self, claim: Claim, method: str) -> None:
+        """May this claim call `method` now? Raise GateClosed when its method is paused, a
+        look-up's method has no slot soon, or the call could outlast the claim's lease."""
+        paused = self.budgets.paused_for(claim.team_id, method, self.clock.now())
+        if paused > 0:
+            raise GateClosed(paused)
+        if self.lease_clock.now() + self._call_budget >= claim.claimed_at + self.lease:
+            raise GateClosed(0.0)
+        if method == claim.method:
+            return  # its slot was taken when the row was started
+        budget: Budget = self.budgets.method(claim.team_id, method)
+        delay = budget.reserve(SLOT_WAIT_SECONDS)
+        if delay is None:
+            raise GateClosed(budget.later())
+        if delay > 0:
+            self.sleep(delay)
