@@ -141,6 +141,20 @@ class OutboxMessage(Base):
     result: Mapped[dict[str, Any] | None]
 
 
+class SlackDm(Base):
+    """A person's DM channel with the bot (D…), as Slack answered a post or conversations.open.
+
+    Kept so a crash look-up after a restart reads the DM's history without a Tier 3
+    `conversations.open` per person (bot/slack/sender.py). Slack gives one DM per person.
+    """
+
+    __tablename__ = "slack_dms"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+
+
 class ProcessedEvent(Base):
     """Slack delivers an event up to four times; the first insert wins, the rest are dropped."""
 

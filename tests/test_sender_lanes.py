@@ -207,6 +207,25 @@ def test_a_row_looked_up_once_does_not_look_again_after_a_429(
     assert len(slack.calls_to("conversations.open")) == 1
 
 
+def test_a_restarted_sender_reads_a_known_dm_without_opening_it(
+    db: Database, slack: FakeSlack, clock: FixedClock
+) -> None:
+    put(db, clock.now(), "first", channel="U1")
+    before = sender_for(db, slack, clock)
+    before.drain()  # Slack answered with U1's DM: stored with the row's record
+    put(db, clock.now(), "second", channel="U1")
+    slack.fail_next(POST, status=503)
+    after = sender_for(db, slack, clock)  # another process: nothing in memory
+    after.drain()
+    clock.advance(seconds=5)
+    after.drain()
+
+    assert keys_posted(slack) == {"first": 1, "second": 1}
+    assert slack.calls_to("conversations.open") == []
+    assert [c.args["channel"] for c in slack.calls_to("conversations.history")] == ["DU1"]
+    assert before is not after
+
+
 # ---------------------------------------------------------------------- never stall
 
 

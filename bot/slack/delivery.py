@@ -80,6 +80,8 @@ class GateClosed(Exception):
 
 # Asked before every Slack call with the call's method; raises GateClosed to stop.
 Gate = Callable[[str], None]
+# A person's DM id as remembered beyond this process (None: not known).
+Recall = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def deliver(
     look_first: bool,
     since: datetime,
     gate: Gate,
+    recall: Recall | None = None,
 ) -> Outcome:
     """Make the row's Slack call (after the crash look-up when `look_first`); never raises.
 
@@ -124,7 +127,7 @@ def deliver(
                 "channel": open_conversation(client, payload["_open_users"], gate),
             }
         if unknown:
-            found = _look_up(client, payload, key, since, gate)
+            found = _look_up(client, payload, key, since, gate, recall)
             if found is not None:
                 return Outcome("found", result=found)
             unknown = False  # not in Slack: until a post is tried, nothing needs looking up
@@ -183,7 +186,9 @@ def remember_dm(client: WebClient, channel: str, opened: object) -> None:
         _remember(_members(client, [channel]), opened)
 
 
-def open_conversation(client: WebClient, users: Sequence[str], gate: Gate) -> str:
+def open_conversation(
+    client: WebClient, users: Sequence[str], gate: Gate, recall: Recall | None = None
+) -> str:
     """The DM or group DM of `users` with the bot; Slack returns the same id for the same set,
     so it is remembered for the life of the process, across rows: a fan-out makes at most one
     call per person, and a crash look-up for someone already posted to makes none."""
@@ -191,6 +196,11 @@ def open_conversation(client: WebClient, users: Sequence[str], gate: Gate) -> st
     known = known_conversation(client, users)
     if known is not None:
         return known
+    if recall is not None and len(members) == 2:
+        remembered = recall(members[1])
+        if remembered:
+            _remember(members, remembered)
+            return remembered
     gate("conversations.open")
     response = client.conversations_open(users=",".join(members[1:]))
     channel = str(_data(response.data).get("channel", {}).get("id") or "")
@@ -240,7 +250,12 @@ def classify(method: str, exc: BaseException) -> Outcome:
 
 
 def _look_up(
-    client: WebClient, payload: Mapping[str, Any], key: str, since: datetime, gate: Gate
+    client: WebClient,
+    payload: Mapping[str, Any],
+    key: str,
+    since: datetime,
+    gate: Gate,
+    recall: Recall | None = None,
 ) -> dict[str, Any] | None:
     """The message already posted for `key`, as {"channel", "ts"}, or None.
 
@@ -248,7 +263,7 @@ def _look_up(
     refusal returns None so the post goes ahead (see the module docstring).
     """
     try:
-        return find_posted(client, payload, key, since, gate)
+        return find_posted(client, payload, key, since, gate, recall)
     except SlackApiError as exc:
         outcome = classify("conversations.history", exc)
         if outcome.kind != "failed":
@@ -258,14 +273,19 @@ def _look_up(
 
 
 def find_posted(
-    client: WebClient, payload: Mapping[str, Any], key: str, since: datetime, gate: Gate
+    client: WebClient,
+    payload: Mapping[str, Any],
+    key: str,
+    since: datetime,
+    gate: Gate,
+    recall: Recall | None = None,
 ) -> dict[str, Any] | None:
     """Read the target conversation back and find a message carrying `key` in its metadata."""
     channel = str(payload.get("channel") or "")
     if not channel:
         return None
     if channel[:1] in ("U", "W"):
-        channel = open_conversation(client, [channel], gate)
+        channel = open_conversation(client, [channel], gate, recall)
     thread_ts = payload.get("thread_ts")
     oldest = f"{since.timestamp() - LOOKUP_MARGIN_SECONDS:.6f}"
     cursor: str | None = None

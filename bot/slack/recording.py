@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -24,7 +27,7 @@ from bot.slack.budgets import Budgets
 from bot.slack.claims import Claim
 from bot.slack.delivery import Outcome
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus, SlackDm
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +61,17 @@ class Recorder:
     clock: Clock
     budgets: Budgets
     max_attempts: int
+    kept_dms: KeptDms
 
     def _record(self, claim: Claim, outcome: Outcome) -> str:
         now = self.clock.now()
         kind = outcome.kind
         values: dict[str, Any]
+        then: Callable[[Session], None] | None = None
         if kind in ("sent", "found"):
             values = {"status": SENT, "sent_at": now, "result": outcome.result or {}}
             values.update(last_error=None, needs_lookup=False)
+            then = _keep_dm(self.kept_dms, claim, outcome.result or {})
         elif kind == "rate_limited":
             until = now + timedelta(seconds=outcome.retry_after or 1.0)
             method = outcome.limited or claim.method
@@ -95,14 +101,15 @@ class Recorder:
         else:  # "failed", or "retry" with no attempts left
             kind = "failed"
             values = {"status": FAILED, "last_error": outcome.error or "unknown error"}
-        then = None
         if kind == "failed" and outcome.error in CHANNEL_ERRORS and claim.payload.get("_reroute"):
             # A channel that cannot take the post: deliver it another way, in the same
             # transaction as the failure (bot/org/channels.py).
             error = str(outcome.error)
 
-            def then(session: Session) -> None:
+            def fall_back(session: Session) -> None:
                 reroute(session, claim.team_id, claim.key, claim.payload, error, now)
+
+            then = fall_back
 
         if not self._finish(claim, values, then):
             log.warning(
@@ -147,6 +154,55 @@ class Recorder:
                 except Exception:
                     log.exception("outbox row %s (%s): fallback failed", claim.id, claim.key)
             return finished
+
+
+MAX_KEPT = 100_000
+
+
+class KeptDms:
+    """The DMs one sender has stored already, so each is written once per sender."""
+
+    def __init__(self) -> None:
+        self._kept: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def first_time(self, team_id: str, user: str) -> bool:
+        with self._lock:
+            if (team_id, user) in self._kept:
+                return False
+            if len(self._kept) >= MAX_KEPT:
+                self._kept.clear()
+            self._kept.add((team_id, user))
+            return True
+
+
+def _keep_dm(
+    kept: KeptDms, claim: Claim, result: dict[str, Any]
+) -> Callable[[Session], None] | None:
+    """A post to a person's user id answered with their DM id: store it (once per sender),
+    in the transaction that records the row, for look-ups after a restart (`recall_dm`)."""
+    user = str(claim.payload.get("channel") or "")
+    channel = str(result.get("channel") or "")
+    if user[:1] not in ("U", "W") or channel[:1] != "D":
+        return None
+    if not kept.first_time(claim.team_id, user):
+        return None
+
+    def keep(session: Session) -> None:
+        values = {"team_id": claim.team_id, "user_id": user, "channel_id": channel}
+        dialect = session.get_bind().dialect.name
+        insert = sqlite_insert if dialect == "sqlite" else postgres_insert
+        session.execute(insert(SlackDm).values(**values).on_conflict_do_nothing())
+
+    return keep
+
+
+def recall_dm(db: Database, team_id: str, user: str) -> str | None:
+    """A person's DM id as stored by an earlier post, or None."""
+    with db.session() as session:
+        return session.scalar(
+            select(SlackDm.channel_id).where(SlackDm.team_id == team_id, SlackDm.user_id == user)
+        )
 
 
 def backoff_seconds(attempts: int) -> float:

@@ -46,7 +46,14 @@ from bot.clock import Clock, SystemClock
 from bot.slack.budgets import EPHEMERAL, HISTORY, POST, Budget, BudgetRates, Budgets
 from bot.slack.claims import Blocked, Claim, any_due, claim_rows
 from bot.slack.delivery import GateClosed, Outcome, deliver
-from bot.slack.recording import DrainStats, Recorder, backoff_seconds, count
+from bot.slack.recording import (
+    DrainStats,
+    KeptDms,
+    Recorder,
+    backoff_seconds,
+    count,
+    recall_dm,
+)
 from bot.slack.references import Resolution, promote, referenced_keys, resolve
 from storage.db import Database
 
@@ -107,6 +114,7 @@ class OutboxSender(Recorder):
         self.sleep = sleep
         self.budgets = budgets or Budgets(BudgetRates(post=rate_per_second))
         self._call_budget = timedelta(seconds=timeout)
+        self.kept_dms = KeptDms()
         self._stop: threading.Event | None = None  # set by run_forever, so a drain ends promptly
 
     # ------------------------------------------------------------------ loop
@@ -335,6 +343,7 @@ class OutboxSender(Recorder):
                 look_first=claim.needs_lookup,
                 since=claim.created_at,
                 gate=lambda method: self._gate(claim, method),
+                recall=lambda user: recall_dm(self.db, claim.team_id, user),
             )
             if outcome.kind == "deferred":
                 budget.give_back()
