@@ -70,6 +70,14 @@ def _serve_fake(conn: Connection, users: int, latency: float, cap: float | None)
                 posts = Counter(c.status for c in fake.calls if c.method == "chat.postMessage")
                 methods = Counter(c.method for c in fake.calls)
             conn.send({"keys": keys, "post_statuses": dict(posts), "calls": dict(methods)})
+        elif command == "arrivals":
+            with fake._lock:
+                arrivals = [
+                    (str(m.metadata["event_payload"]["key"]), float(m.ts))
+                    for m in fake.messages
+                    if m.metadata and m.metadata.get("event_type") == METADATA_EVENT_TYPE
+                ]
+            conn.send(arrivals)
         elif command == "reset":
             fake.reset()  # forgets messages and calls; the token bucket starts full again
             conn.send(True)
@@ -97,6 +105,12 @@ class FakeSlackProcess:
         status: count} of chat.postMessage answers, "calls": {method: count}}."""
         self.conn.send("stats")
         answer: dict[str, Any] = self.conn.recv()
+        return answer
+
+    def arrivals(self) -> list[tuple[str, float]]:
+        """(outbox key, wall-clock time the fake stored it) of every message posted, in order."""
+        self.conn.send("arrivals")
+        answer: list[tuple[str, float]] = self.conn.recv()
         return answer
 
     def reset(self) -> None:
