@@ -166,6 +166,31 @@ def test_a_429_on_one_method_does_not_pause_another(
     assert set(slack.views_published) == {"U1", "U2", "U3"}
 
 
+def test_posts_into_one_channel_are_paced_without_holding_up_other_channels(
+    db: Database, slack: FakeSlack
+) -> None:
+    """Six posts for the HR channel, queued first, then one each for six other channels: the
+    HR channel takes a burst of three and then one post per half second, and the other
+    channels' posts do not wait for it; no row spends an attempt waiting."""
+    real = SystemClock()
+    for i in range(6):
+        put(db, real.now(), f"hr{i}", channel="C0HR", lane=Lane.SCHEDULED)
+    for i in range(6):
+        put(db, real.now(), f"other{i}", channel=f"C0OTHER{i}", lane=Lane.SCHEDULED)
+    client = WebClient(token=BOT_TOKEN, base_url=slack.api_url, timeout=5)
+    budgets = Budgets(BudgetRates(post=0.0, channel=2.0))
+    drain_until_empty(OutboxSender(db, client, real, budgets=budgets), db)
+
+    order = posted_keys_in_order(slack)
+    assert Counter(order) == {
+        **{f"hr{i}": 1 for i in range(6)},
+        **{f"other{i}": 1 for i in range(6)},
+    }
+    assert max(order.index(f"other{i}") for i in range(6)) < order.index("hr5")
+    with db.session() as session:
+        assert set(session.scalars(select(OutboxMessage.attempts))) == {1}
+
+
 def test_a_paused_look_up_puts_its_row_back_and_others_go_on(
     db: Database, slack: FakeSlack, clock: FixedClock
 ) -> None:
