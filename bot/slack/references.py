@@ -14,10 +14,9 @@ sender fills in the channel and ts at delivery, waiting while the earlier row is
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -37,17 +36,6 @@ class Resolution:
     error: str | None = None
     parent: str | None = None
     parent_due: datetime | None = None
-
-
-class HasReferences(Protocol):
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def payload(self) -> dict[str, Any]: ...
-
-
-C = TypeVar("C", bound=HasReferences)
 
 
 def referenced_keys(payload: dict[str, Any]) -> set[str]:
@@ -90,16 +78,3 @@ def promote(session: Session, team_id: str, key: str, lane: int) -> None:
         )
         .values(lane=lane)
     )
-
-
-def waves(claims: Sequence[C]) -> Iterator[list[C]]:
-    """Split a batch so a row is delivered after the rows of the same batch it refers to."""
-    remaining = list(claims)
-    while remaining:
-        pending = {claim.key for claim in remaining}
-        ready = [c for c in remaining if not (referenced_keys(c.payload) & pending)]
-        if not ready:  # a cycle or a self-reference: let them wait instead of looping
-            ready = remaining
-        yield ready
-        chosen = {id(c) for c in ready}
-        remaining = [c for c in remaining if id(c) not in chosen]
