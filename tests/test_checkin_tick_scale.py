@@ -16,7 +16,7 @@ from sqlalchemy import event, func, insert, select, update
 
 from bot.config import Settings
 from bot.monitoring.prompts import send_due_prompts
-from bot.monitoring.spread import MAX_LEAD, spread_for
+from bot.monitoring.spread import MAX_LEAD, TICK, spread_for
 from storage.checkins import CheckinPrompt
 from storage.db import Database
 from storage.models import Employee, OutboxMessage, Workspace
@@ -235,14 +235,17 @@ def test_a_large_fan_out_starts_early_each_person_in_their_own_slot(
     due = seed(db, TEAM_ID, 400)
     lead = timedelta(seconds=len(seed_heads(db)) / 2)  # N / (2 * rate), N = heads at 15:00
     start = FRIDAY_1500_JAKARTA - lead
-    assert tick(db, slow, start - timedelta(seconds=1)).done["checkin_prompts"] == 0
-    assert tick(db, slow, start).done["checkin_prompts"] == len(due)
+    ahead = start - TICK  # the tick before the first slot enqueues (ticks are a minute apart)
+    assert tick(db, slow, ahead - timedelta(seconds=1)).done["checkin_prompts"] == 0
+    assert tick(db, slow, ahead).done["checkin_prompts"] == len(due)
+    assert tick(db, slow, start).done["checkin_prompts"] == 0
     assert tick(db, slow, FRIDAY_1500_JAKARTA).done["checkin_prompts"] == 0
     prompts = rows(db, "checkin:prompt:")
     ordered = sorted(prompts, key=lambda r: int(r.idempotency_key.split(":")[2]))
     slots = [r.next_attempt_at.replace(tzinfo=UTC) for r in ordered]
+    # Nobody before the start of the spread; by employee id, one a second (rate 1/s).
     assert slots == [start + timedelta(seconds=i) for i in range(len(due))]
-    assert all(r.created_at.replace(tzinfo=UTC) == start for r in prompts)
+    assert all(r.created_at.replace(tzinfo=UTC) == ahead for r in prompts)
     with db.session() as session:
         prompted = sorted(
             (p.employee_id, p.prompted_at.replace(tzinfo=UTC))

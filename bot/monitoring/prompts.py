@@ -24,10 +24,11 @@ the same transaction as the prompt row, so ticking the same minute twice — in 
 a restart or on two instances — sends nothing new.
 
 A large fan-out starts early so that it is centred on the prompt moment (bot/monitoring/spread.py):
-N prompts due at T take N / rate seconds at the workspace's budget, so they are enqueued from
-T - N / (2 * rate) on (never more than 30 minutes early, never before 09:00 local), each with its
-own slot, and the window above opens then instead of at T. Fewer than a minute's lead — 600
-people at 5/s — is no lead: they are enqueued at T as always.
+N prompts due at T take N / rate seconds at the workspace's budget, so they are sent from
+T - N / (2 * rate) on (never more than 30 minutes early, never before 09:00 local), each row
+with its own slot as `next_attempt_at`; the window above opens a tick before the first slot
+instead of at T. Fewer than a minute's lead — 600 people at 5/s — is no lead: they are
+enqueued at T as always.
 
 Cost: the tick reads which zones and teams have a window open (bot/monitoring/due.py) and only
 then their people, all at once; prompt rows, outbox rows and reminder claims are written in

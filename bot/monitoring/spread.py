@@ -5,8 +5,8 @@ default 5 per second), so N prompts due at the same moment T take N / rate secon
 10,000 at 5/s is 33 minutes. Enqueued at T, the last person would be asked half an hour late.
 
 The rule: a fan-out of N prompts due at T is spread over N / rate seconds centred on T. Its rows
-are enqueued from T - N / (2 * rate) on, each with its own slot (`next_attempt_at`): the i-th
-person (by employee id) at start + i / rate. Nobody is then asked more than N / (2 * rate)
+are enqueued from T - N / (2 * rate) on (by the tick before that instant), each with its own slot
+(`next_attempt_at`): the i-th person (by employee id) at start + i / rate. Nobody is then asked more than N / (2 * rate)
 before or after their moment, instead of up to N / rate after it. Bounds:
 
 - a lead under `MIN_LEAD` (one minute: fewer than 120 people at 1/s, 600 at 5/s) is no lead at
@@ -28,6 +28,10 @@ from datetime import datetime, timedelta
 
 MIN_LEAD = timedelta(minutes=1)
 MAX_LEAD = timedelta(minutes=30)
+# Ticks come a minute apart, so the rows are enqueued up to one tick before the first slot:
+# enqueued at the first tick after it, the slots already passed would all be due at once and
+# the whole fan-out would run that much late.
+TICK = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -64,5 +68,6 @@ def spread_for(
 
 
 def opens_at(moment: datetime, spread: Spread | None) -> datetime:
-    """When the prompt window opens: the start of the spread, else the moment itself."""
-    return moment if spread is None else min(moment, spread.start)
+    """When the prompt window opens: a tick before the spread's first slot (nobody is sent
+    anything before their slot), else the moment itself."""
+    return moment if spread is None else min(moment, spread.start - TICK)
