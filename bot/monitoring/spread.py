@@ -4,10 +4,11 @@ The sender delivers `chat.postMessage` at the workspace's budget (`KINERJA_SLACK
 default 5 per second), so N prompts due at the same moment T take N / rate seconds to go out:
 10,000 at 5/s is 33 minutes. Enqueued at T, the last person would be asked half an hour late.
 
-The rule: a fan-out of N prompts due at T is spread over N / rate seconds centred on T. Its rows
-are enqueued from T - N / (2 * rate) on (by the tick before that instant), each with its own slot
-(`next_attempt_at`): the i-th person (by employee id) at start + i / rate. Nobody is then asked more than N / (2 * rate)
-before or after their moment, instead of up to N / rate after it. Bounds:
+The rule: a fan-out of N prompts due at T is spread over N / rate seconds centred on T. Its
+rows are enqueued from T - N / (2 * rate) on (by the tick before that instant), each with its
+own slot (`next_attempt_at`): the i-th person (by employee id) at start + i / rate. Nobody is
+then asked more than N / (2 * rate) before or after their moment, instead of up to N / rate
+after it. Bounds:
 
 - a lead under `MIN_LEAD` (one minute: fewer than 120 people at 1/s, 600 at 5/s) is no lead at
   all: the prompts are enqueued at T, due at once, exactly as a small fan-out always was;
