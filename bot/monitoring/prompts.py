@@ -81,14 +81,14 @@ def _prompt(
     session: Session, team_id: str, due: list[DuePerson], messages: _Messages, now: datetime
 ) -> int:
     """Prompt rows first: only the people whose row this transaction stored get a message."""
-    slots: dict[int, datetime] = {}
+    slots: dict[tuple[int, str], datetime] = {}
     order: dict[tuple[datetime, datetime], int] = {}
     for person in due:  # by id: the i-th person of a spread gets its i-th slot
         spread = person.window.spread
         if spread is not None:
             group = (person.window.at.prompt_due, spread.start)
             index = order[group] = order.get(group, -1) + 1
-            slots[person.id] = spread.slot(index)
+            slots[(person.id, person.window.at.period.key)] = spread.slot(index)
     stored = insert_prompts(
         session,
         [
@@ -97,7 +97,7 @@ def _prompt(
                 "employee_id": person.id,
                 "period": person.window.at.period.key,
                 "due_at": person.window.at.prompt_due,
-                "prompted_at": max(now, slots.get(person.id, now)),
+                "prompted_at": max(now, slots.get((person.id, person.window.at.period.key), now)),
                 "reminder_due_at": person.window.at.reminder_due,
                 "reminded_at": None,
             }
@@ -108,7 +108,7 @@ def _prompt(
         OutboxRow(
             prompt_key(person.id, person.window.at.period.key),
             messages.payload(person, reminder=False),
-            slots.get(person.id),
+            slots.get((person.id, person.window.at.period.key)),
         )
         for person in due
         if (person.id, person.window.at.period.key) in stored
