@@ -22,26 +22,37 @@ someone without one, or nobody), the same person `submit_checkin` then sends it 
 Every message is an outbox row keyed `checkin:prompt|reminder:{employee_id}:{period}`, written in
 the same transaction as the prompt row, so ticking the same minute twice — in one process, after
 a restart or on two instances — sends nothing new.
+
+A large fan-out starts early so that it is centred on the prompt moment (bot/monitoring/spread.py):
+N prompts due at T take N / rate seconds at the workspace's budget, so they are sent from
+T - N / (2 * rate) on (never more than 30 minutes early, never before 09:00 local), each row
+with its own slot as `next_attempt_at`; the window above opens a tick before the first slot
+instead of at T. Fewer than a minute's lead — 600 people at 5/s — is no lead: they are
+enqueued at T as always.
+
+Cost: the tick reads which zones and teams have a window open (bot/monitoring/due.py) and only
+then their people, all at once; prompt rows, outbox rows and reminder claims are written in
+set-based statements (bot/monitoring/bulk.py), so a due minute is a handful of statements
+whether 50 people are due or 10,000.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox
 from bot.blocks.monitoring import prompt_message
-from bot.clock import zone_of
 from bot.config import Settings
-from bot.monitoring.notify import prompt_key, prompt_reader, reminder_key, translator
-from bot.monitoring.periods import Moments, moments, open_periods, within_working_hours
-from bot.monitoring.schedule import load_schedules
+from bot.i18n import Translator, translators
+from bot.monitoring.bulk import OutboxRow, claim_reminders, enqueue_many, insert_prompts
+from bot.monitoring.due import DuePerson, due_people, open_windows
+from bot.monitoring.notify import prompt_key, reminder_key
+from bot.monitoring.rules import Reader
 from bot.ticks import TickContext
-from storage.checkins import Checkin, CheckinPrompt
-from storage.models import Employee
+from storage.models import Employee, Role
 
 
 def is_away(person: Employee, today: date) -> bool:
@@ -49,125 +60,146 @@ def is_away(person: Employee, today: date) -> bool:
     return person.away_until is not None and today <= person.away_until
 
 
-def due_now(
-    session: Session, team_id: str, settings: Settings, now: datetime
-) -> list[tuple[str, Employee, Moments]]:
-    """(kind, person, moments) for every prompt or reminder whose window contains `now`,
-    before looking at what was already sent."""
-    schedules = load_schedules(session, team_id)
-    people = session.scalars(
-        select(Employee).where(Employee.team_id == team_id, Employee.active.is_(True))
-    ).all()
-    due: list[tuple[str, Employee, Moments]] = []
-    for person in people:
-        zone = zone_of(person.tz, settings.default_tz)
-        local = now.astimezone(zone)
-        if not within_working_hours(local.time()) or is_away(person, local.date()):
-            continue
-        spec = schedules.for_team(person.org_team_id)
-        for period in reversed(open_periods(spec.cadence, local.date())):
-            at = moments(period, spec.weekday, spec.at, zone, settings.holiday_country)
-            if at.prompt_due <= now < at.prompt_until:
-                due.append(("prompt", person, at))
-            elif at.reminder_due <= now < at.reminder_until:
-                due.append(("reminder", person, at))
-    return due
-
-
 def send_due_prompts(session: Session, team_id: str, settings: Settings, now: datetime) -> int:
-    due = due_now(session, team_id, settings, now)
+    """Prompt and remind everyone due now; how many messages were stored."""
+    windows = open_windows(session, team_id, settings, now)
+    if not windows:
+        return 0
+    due = due_people(session, team_id, windows, now)
     if not due:
         return 0
-    ids = {person.id for _, person, _ in due}
-    keys = {at.period.key for _, _, at in due}
-    prompted = {
-        (row.employee_id, row.period): row
-        for row in session.scalars(
-            select(CheckinPrompt).where(
-                CheckinPrompt.employee_id.in_(ids), CheckinPrompt.period.in_(keys)
-            )
-        )
-    }
-    answered = set(
-        session.execute(
-            select(Checkin.employee_id, Checkin.period).where(
-                Checkin.employee_id.in_(ids), Checkin.period.in_(keys)
-            )
-        ).all()
+    readers = _Readers(session, team_id, due)
+    messages = _Messages(settings, readers)
+    prompts = [person for person in due if person.window.kind == "prompt"]
+    reminders = [person for person in due if person.window.kind == "reminder"]
+    return _prompt(session, team_id, prompts, messages, now) + _remind(
+        session, team_id, reminders, messages, now
     )
-    sent = 0
-    for kind, person, at in due:
-        pair = (person.id, at.period.key)
-        if pair in answered:
-            continue
-        row = prompted.get(pair)
-        if kind == "prompt" and row is None:
-            sent += _prompt(session, person, at, settings, now)
-        elif kind == "reminder" and row is not None and row.reminded_at is None:
-            sent += _remind(session, person, row, at, settings, now)
-    return sent
 
 
 def _prompt(
-    session: Session, person: Employee, at: Moments, settings: Settings, now: datetime
+    session: Session, team_id: str, due: list[DuePerson], messages: _Messages, now: datetime
 ) -> int:
-    row = CheckinPrompt(
-        team_id=person.team_id,
-        employee_id=person.id,
-        period=at.period.key,
-        due_at=at.prompt_due,
-        prompted_at=now,
-        reminder_due_at=at.reminder_due,
-    )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return 0  # another instance prompted this person for this period a moment ago
-    tr = translator(person, settings)
-    outbox.enqueue(
+    """Prompt rows first: only the people whose row this transaction stored get a message."""
+    slots: dict[tuple[int, str], datetime] = {}
+    order: dict[tuple[datetime, datetime], int] = {}
+    for person in due:  # by id: the i-th person of a spread gets its i-th slot
+        spread = person.window.spread
+        if spread is not None:
+            group = (person.window.at.prompt_due, spread.start)
+            index = order[group] = order.get(group, -1) + 1
+            slots[(person.id, person.window.at.period.key)] = spread.slot(index)
+    stored = insert_prompts(
         session,
-        team_id=person.team_id,
-        key=prompt_key(person.id, at.period.key),
-        method="chat.postMessage",
-        payload={
-            "channel": person.slack_id,
-            **prompt_message(tr, at.period, prompt_reader(session, person), reminder=False),
-        },
-        now=now,
+        [
+            {
+                "team_id": team_id,
+                "employee_id": person.id,
+                "period": person.window.at.period.key,
+                "due_at": person.window.at.prompt_due,
+                "prompted_at": max(now, slots.get((person.id, person.window.at.period.key), now)),
+                "reminder_due_at": person.window.at.reminder_due,
+                "reminded_at": None,
+            }
+            for person in due
+        ],
     )
-    return 1
+    rows = [
+        OutboxRow(
+            prompt_key(person.id, person.window.at.period.key),
+            messages.payload(person, reminder=False),
+            slots.get((person.id, person.window.at.period.key)),
+        )
+        for person in due
+        if (person.id, person.window.at.period.key) in stored
+    ]
+    enqueue_many(session, team_id=team_id, method="chat.postMessage", rows=rows, now=now)
+    return len(rows)
 
 
 def _remind(
-    session: Session,
-    person: Employee,
-    row: CheckinPrompt,
-    at: Moments,
-    settings: Settings,
-    now: datetime,
+    session: Session, team_id: str, due: list[DuePerson], messages: _Messages, now: datetime
 ) -> int:
-    claimed = session.execute(
-        update(CheckinPrompt)
-        .where(CheckinPrompt.id == row.id, CheckinPrompt.reminded_at.is_(None))
-        .values(reminded_at=now)
-        .execution_options(synchronize_session=False)
+    """One set-based claim of the prompts' `reminded_at`; a reminder for each claimed one."""
+    claimed = claim_reminders(session, [p.prompt_id for p in due if p.prompt_id is not None], now)
+    rows = [
+        OutboxRow(
+            reminder_key(person.id, person.window.at.period.key),
+            messages.payload(person, reminder=True),
+        )
+        for person in due
+        if person.prompt_id in claimed
+    ]
+    enqueue_many(session, team_id=team_id, method="chat.postMessage", rows=rows, now=now)
+    return len(rows)
+
+
+class _Readers:
+    """Who reads each due person's check-in (bot/monitoring/rules.py `reader_for`): the manager
+    of record when active and not themselves, else the first active HR person by name, then
+    the first admin, never the person. The stand-ins are read once for everyone."""
+
+    def __init__(self, session: Session, team_id: str, due: list[DuePerson]) -> None:
+        self._stand_ins: list[tuple[int, str, str]] = []
+        if any(not _has_manager(person) for person in due):
+            self._stand_ins = [
+                (row.id, row.slack_id, row.role)
+                for row in session.execute(
+                    select(Employee.id, Employee.slack_id, Employee.role)
+                    .where(
+                        Employee.team_id == team_id,
+                        Employee.role.in_((Role.HR.value, Role.ADMIN.value)),
+                        Employee.active.is_(True),
+                    )
+                    .order_by(Employee.name, Employee.id)
+                )
+            ]
+        self._people: dict[tuple[int, str], Employee] = {}
+
+    def of(self, person: DuePerson) -> Reader:
+        if _has_manager(person):
+            assert person.manager_id is not None and person.manager_slack_id is not None
+            return Reader(self._person(person.manager_id, person.manager_slack_id), False)
+        for role in (Role.HR.value, Role.ADMIN.value):
+            for id_, slack_id, their_role in self._stand_ins:
+                if their_role == role and id_ != person.id:
+                    return Reader(self._person(id_, slack_id), True)
+        return Reader(None, True)
+
+    def _person(self, id_: int, slack_id: str) -> Employee:
+        """A detached stand-in for the reader: the prompt names them by id and Slack id."""
+        key = (id_, slack_id)
+        if key not in self._people:
+            self._people[key] = Employee(id=id_, slack_id=slack_id, active=True)
+        return self._people[key]
+
+
+def _has_manager(person: DuePerson) -> bool:
+    """A manager who left the workspace is no manager (bot/planning/rules.py `has_manager`)."""
+    return bool(
+        person.manager_id is not None and person.manager_active and person.manager_id != person.id
     )
-    if getattr(claimed, "rowcount", 0) != 1:
-        return 0
-    tr = translator(person, settings)
-    outbox.enqueue(
-        session,
-        team_id=person.team_id,
-        key=reminder_key(person.id, at.period.key),
-        method="chat.postMessage",
-        payload={
-            "channel": person.slack_id,
-            **prompt_message(tr, at.period, prompt_reader(session, person), reminder=True),
-        },
-        now=now,
-    )
-    return 1
+
+
+class _Messages:
+    """Prompt payloads, rendered once per (language, period, reader, kind) and shared."""
+
+    def __init__(self, settings: Settings, readers: _Readers) -> None:
+        self._translator = translators(settings.default_locale)
+        self._readers = readers
+        self._translators: dict[str | None, Translator] = {}
+        self._rendered: dict[tuple[str, str, str | None, bool, bool], dict[str, Any]] = {}
+
+    def payload(self, person: DuePerson, *, reminder: bool) -> dict[str, Any]:
+        if person.locale not in self._translators:
+            self._translators[person.locale] = self._translator(person)
+        tr = self._translators[person.locale]
+        reader = self._readers.of(person)
+        period = person.window.at.period
+        key = (tr.locale, period.key, reader.slack_id, reader.stand_in, reminder)
+        if key not in self._rendered:
+            self._rendered[key] = prompt_message(tr, period, reader, reminder=reminder)
+        return {"channel": person.slack_id, **self._rendered[key]}
 
 
 def checkin_prompts_task(ctx: TickContext) -> int:
