@@ -20,6 +20,7 @@ from bot.i18n import Translator
 from bot.org.directory import employee_by_slack_id
 from bot.org.erasure_marks import is_marked_erased
 from bot.permissions import Action, can, role_of
+from bot.sanitize import strip_control
 from bot.slack.services import Services
 from handlers.toolkit import acting_employee
 from storage.models import Employee
@@ -95,8 +96,10 @@ def handle_kinerja(
     services: Services, catalog: Catalog, ack: Ack, command: dict[str, Any], respond: Respond
 ) -> None:
     """A subcommand that only reads runs in a read-only session. Someone Kinerja has never
-    met is first added, which writes, so they take the other path."""
-    words = (command.get("text") or "").split()
+    met is first added, which writes, so they take the other path. Control characters are
+    dropped from the text first: nobody types them, and PostgreSQL refuses a NUL in any
+    text a subcommand might store or look up."""
+    words = strip_control(command.get("text") or "").split()
     name, args = (words[0], words[1:]) if words else ("help", [])
     team_id, user_id = command["team_id"], command["user_id"]
     chosen = catalog.find(name)
