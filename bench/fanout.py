@@ -58,7 +58,7 @@ from bench.harness import (  # noqa: E402
 )
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
-from bot.outbox import METADATA_EVENT_TYPE, enqueue  # noqa: E402
+from bot.outbox import METADATA_EVENT_TYPE, Lane, enqueue  # noqa: E402
 from bot.shell.runtime import make_sender  # noqa: E402
 from bot.slack.sender import DrainStats, OutboxSender  # noqa: E402
 from bot.slack.services import Services  # noqa: E402
@@ -118,8 +118,9 @@ def prompt_payload(i: int) -> dict[str, Any]:
     }
 
 
-def seed(db: Database, n: int) -> float:
-    """Enqueue n prompts (in chunks, as a tick would); seconds taken."""
+def seed(db: Database, n: int, lane: Lane | None = None) -> float:
+    """Enqueue n prompts (in chunks, as a tick would) in `lane` (default: the outbox's);
+    seconds taken."""
     started = time.perf_counter()
     now = SystemClock().now()
     with db.session() as session:
@@ -135,6 +136,7 @@ def seed(db: Database, n: int) -> float:
                     method="chat.postMessage",
                     payload=prompt_payload(i),
                     now=now,
+                    lane=lane,
                 )
     return time.perf_counter() - started
 

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for `bench.ha
 
 from slack_sdk import WebClient  # noqa: E402
 
-from bench.fanout import prompt_key, prompt_payload  # noqa: E402
+from bench.fanout import seed as seed_prompts  # noqa: E402
 from bench.harness import (  # noqa: E402
     DEFAULT_POSTGRES,
     RESULTS,
@@ -53,7 +53,6 @@ from bot.outbox import Lane, enqueue  # noqa: E402
 from bot.shell.runtime import make_sender  # noqa: E402
 from bot.slack.services import Services  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.models import Workspace  # noqa: E402
 
 SEED_CHUNK = 1000
 TARGET_P99_SECONDS = 2.0
@@ -61,22 +60,8 @@ TARGET_FRACTION = 0.9
 
 
 def seed(db: Database, n: int) -> None:
-    now = SystemClock().now()
-    with db.session() as session:
-        if session.get(Workspace, TEAM_ID) is None:
-            session.add(Workspace(team_id=TEAM_ID, name="Bench", created_at=now))
-    for first in range(0, n, SEED_CHUNK):
-        with db.session() as session:
-            for i in range(first, min(n, first + SEED_CHUNK)):
-                enqueue(
-                    session,
-                    team_id=TEAM_ID,
-                    key=prompt_key(i),
-                    method="chat.postMessage",
-                    payload=prompt_payload(i),
-                    now=now,
-                    lane=Lane.SCHEDULED,
-                )
+    """The fan-out: n prompts in the scheduled lane, as a tick enqueues them."""
+    seed_prompts(db, n, lane=Lane.SCHEDULED)
 
 
 def approval_key(i: int) -> str:
