@@ -204,6 +204,21 @@ def tell(
         tell_clicker(client, dict(body), respond, text, notice)
 
 
+def open_or_tell(
+    client: WebClient,
+    body: Mapping[str, Any],
+    respond: Respond,
+    outcome: Outcome[dict[str, Any]],
+    *,
+    title_key: str,
+) -> None:
+    """The modal a click asked for, or the reason there is none, told to the clicker alone."""
+    if outcome.refusal is not None or outcome.value is None:
+        tell(client, body, respond, outcome.tr, outcome.refusal or "–", title_key=title_key)
+        return
+    open_view(client, str(body.get("trigger_id") or ""), outcome.value)
+
+
 # ------------------------------------------------------------- answering the clicker in Slack
 
 

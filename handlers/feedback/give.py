@@ -45,6 +45,7 @@ from handlers.toolkit import (
     act,
     answer_errors,
     modal_of,
+    open_or_tell,
     open_view,
     publish_homes,
     services_of,
@@ -344,10 +345,7 @@ def answer_clicked(
         )
 
     outcome = act(services, body, context, work, explain=explain)
-    if outcome.refusal is not None or outcome.value is None:
-        tell(client, body, respond, outcome.tr, outcome.refusal or "–", title_key=TITLE)
-        return
-    open_view(client, str(body.get("trigger_id") or ""), outcome.value)
+    open_or_tell(client, body, respond, outcome, title_key=TITLE)
 
 
 def decline_clicked(

@@ -36,7 +36,7 @@ from handlers.toolkit import (
     Actor,
     act,
     answer_errors,
-    open_view,
+    open_or_tell,
     publish_homes,
     services_of,
     team_of,
@@ -107,10 +107,7 @@ def propose_clicked(
         return _form(actor.tr, step, actor, manager=False)
 
     outcome = act(services, body, context, work, explain=explain)
-    if outcome.refusal is not None or outcome.value is None:
-        tell(client, body, respond, outcome.tr, outcome.refusal or "–", title_key=TITLE)
-        return
-    open_view(client, str(body.get("trigger_id") or ""), outcome.value)
+    open_or_tell(client, body, respond, outcome, title_key=TITLE)
 
 
 def change_clicked(
@@ -135,10 +132,7 @@ def change_clicked(
         return _form(actor.tr, step, actor, manager=True)
 
     outcome = act(services, body, context, work, explain=explain)
-    if outcome.refusal is not None or outcome.value is None:
-        tell(client, body, respond, outcome.tr, outcome.refusal or "–", title_key=TITLE)
-        return
-    open_view(client, str(body.get("trigger_id") or ""), outcome.value)
+    open_or_tell(client, body, respond, outcome, title_key=TITLE)
 
 
 def approve_clicked(

@@ -56,6 +56,7 @@ from handlers.toolkit import (
     act,
     acting_employee,
     answer_errors,
+    open_or_tell,
     open_view,
     publish_homes,
     services_of,
@@ -154,10 +155,7 @@ def new_round_clicked(
         lambda actor: _round_form(services.settings.upward_min_answers, actor.tr),
         action=Action.RUN_UPWARD_ROUNDS,
     )
-    if outcome.refusal is not None or outcome.value is None:
-        tell(client, body, respond, outcome.tr, outcome.refusal or "–", title_key=TITLE)
-        return
-    open_view(client, str(body.get("trigger_id") or ""), outcome.value)
+    open_or_tell(client, body, respond, outcome, title_key=TITLE)
 
 
 def round_submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
@@ -308,10 +306,7 @@ def results_clicked(
         return results_modal(actor.tr, results_for(actor.session, actor.employee, round_id))
 
     outcome = act(services, body, context, work, explain=explain)
-    if outcome.refusal is not None or outcome.value is None:
-        tell(client, body, respond, outcome.tr, outcome.refusal or "–", title_key=TITLE)
-        return
-    open_view(client, str(body.get("trigger_id") or ""), outcome.value)
+    open_or_tell(client, body, respond, outcome, title_key=TITLE)
 
 
 def register(app: App, services: Services) -> None:
