@@ -15,6 +15,7 @@ from storage.checkins import Checkin, CheckinReply
 from storage.db import Database
 from storage.goals import GoalEvent
 from storage.kudos import Kudos
+from storage.models import SlackDm
 from storage.nominations import Nomination
 from storage.reviews import Review
 from tests.reporting_fixtures import DIGEST_AT, TEAM_ID, Seeded, kudos, seed
@@ -123,3 +124,22 @@ def test_a_persons_export_holds_the_kudos_they_received_with_who_gave_them(
                                     "name_id": "Kerja sama"}  # fmt: skip
     assert received[0]["given_at"] == "2026-11-25T04:00:00+00:00"
     json.dumps(data)  # all of it JSON-ready
+
+
+def test_erasure_forgets_the_persons_dm_that_the_sender_remembered(
+    seeded: Seeded, db: Database
+) -> None:
+    """The sender keeps a person's DM id (slack_dms) so crash look-ups need no
+    conversations.open; once the person is erased nothing may tie them to that DM."""
+    with db.session() as session:
+        session.add_all(
+            [
+                SlackDm(team_id=TEAM_ID, user_id="UESTI", channel_id="DESTI"),
+                SlackDm(team_id=TEAM_ID, user_id="UEKO", channel_id="DEKO"),
+            ]
+        )
+    with db.session() as session:
+        erase_person(session, TEAM_ID, "UESTI", actor="cli", now=DIGEST_AT)
+    with db.session() as session:
+        kept = session.execute(select(SlackDm.user_id, SlackDm.channel_id)).all()
+    assert [tuple(row) for row in kept] == [("UEKO", "DEKO")]

@@ -47,7 +47,7 @@ from bot.reporting.personal_data import (
 from storage.checkins import Checkin, CheckinReply, Obstacle, ObstacleStatus
 from storage.goals import Goal, GoalEvent, GoalLevel, GoalStatus, KeyResult
 from storage.kudos import Kudos, KudosRecipient
-from storage.models import Employee, OutboxMessage, OutboxStatus, Role
+from storage.models import Employee, OutboxMessage, OutboxStatus, Role, SlackDm
 from storage.nominations import Nomination
 from storage.reviews import CycleStatus, Review, ReviewCycle, ReviewEvent, ReviewStatus
 from storage.schema import metadata
@@ -109,6 +109,7 @@ def erase_person(
     ended = _end_their_part(session, person, now)
     name = " ".join(person.name.split())
     _purge_outbox(session, team_id, [*identifiers(person), name], authored, changed)
+    _forget_their_dm(session, team_id, person.slack_id, changed)
     alias = pseudonym(person.id)
     clean = scrubber(
         [
@@ -337,6 +338,19 @@ def _matching(session: Session, table: Any, team_id: str, needles: list[str]) ->
         if query is not None:
             ids.update(row._mapping[table.c.id] for row in session.execute(query))
     return ids
+
+
+def _forget_their_dm(
+    session: Session, team_id: str, slack_id: str, changed: Counter[str]
+) -> None:
+    """The sender remembers each person's DM id (bot/slack/recording.py); an erased person
+    is never written to again, so the link between them and that conversation goes."""
+    gone = session.execute(
+        delete(SlackDm).where(SlackDm.team_id == team_id, SlackDm.user_id == slack_id)
+    )
+    forgotten = int(getattr(gone, "rowcount", 0) or 0)
+    if forgotten:
+        changed["slack_dms"] += forgotten
 
 
 def _scrub_everywhere(
